@@ -1,0 +1,39 @@
+package lackey.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import java.time.Instant;
+import lackey.aws.AwsRuns;
+import lackey.aws.RunJson;
+import lackey.run.ClientTime;
+import lackey.run.RunLifecycle;
+import lackey.run.Token;
+
+/** {@code PUT /api/run/start/{id}} with {@code token} and {@code ts}: the simulation reports its start. */
+public final class StartRunHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+
+    private final RunLifecycle runs;
+
+    public StartRunHandler() {
+        this(AwsRuns.fromEnvironment());
+    }
+
+    StartRunHandler(RunLifecycle runs) {
+        this.runs = runs;
+    }
+
+    @Override
+    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
+        return HttpEndpoint.serve(event, context, request -> {
+            var fields = request.fields();
+            var started = runs.start(request.runId(),
+                    Token.presented(fields.text("token").orElse(null)),
+                    ClientTime.parse("ts", fields.text("ts").orElse(null), Instant.now()));
+            var body = RunJson.of(started.run());
+            Warnings.unpublished(body, started.published(), "Run Started");
+            return HttpResponses.ok(body);
+        });
+    }
+}

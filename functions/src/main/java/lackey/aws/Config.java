@@ -1,0 +1,36 @@
+package lackey.aws;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The settings a function gets from template.yaml's environment, read once at start-up. Endpoints are
+ * not here on purpose: the SDK takes them from its standard settings ({@code AWS_ENDPOINT_URL_*}).
+ */
+public record Config(String table, String bucket, String bus, Region region) {
+
+    /** Reads the environment; names every missing variable at once so a broken deployment is fixed in one go. */
+    public static Config fromEnv(Map<String, String> env) {
+        List<String> missing = new ArrayList<>();
+        String table = required(env, "LACKEY_TABLE", missing);
+        String bucket = required(env, "LACKEY_BUCKET", missing);
+        String bus = required(env, "LACKEY_BUS", missing);
+        String region = required(env, "AWS_REGION", missing);
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("lackey cannot start: environment variable(s) " + String.join(", ", missing)
+                    + " not set (template.yaml sets LACKEY_*; Lambda sets AWS_REGION)");
+        }
+        return new Config(table, bucket, bus, Region.of(region));
+    }
+
+    private static String required(Map<String, String> env, String name, List<String> missing) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            missing.add(name);
+            return null;
+        }
+        return value;
+    }
+}

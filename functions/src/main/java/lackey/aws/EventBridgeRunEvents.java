@@ -1,0 +1,82 @@
+package lackey.aws;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import lackey.run.RunEvent;
+import lackey.run.RunEvents;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
+
+/**
+ * Publishes run events on the lackey bus ({@code source: lackey}). PutEvents can accept a call yet
+ * refuse entries ({@code FailedEntryCount}); refused entries are sent again, a few times with backoff,
+ * before the caller is told the event did not go out.
+ */
+public final class EventBridgeRunEvents implements RunEvents {
+
+    static final String SOURCE = "lackey";
+    static final int ATTEMPTS = 3;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
+
+    private final EventBridgeClient eventBridge;
+    private final String bus;
+
+    public EventBridgeRunEvents(EventBridgeClient eventBridge, String bus) {
+        this.eventBridge = eventBridge;
+        this.bus = bus;
+    }
+
+    @Override
+    public boolean publish(RunEvent event) {
+        PutEventsRequestEntry entry = PutEventsRequestEntry.builder()
+                .eventBusName(bus)
+                .source(SOURCE)
+                .detailType(event.detailType())
+                .detail(detail(event))
+                .build();
+        String lastError = "";
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                var response = eventBridge.putEvents(put -> put.entries(entry));
+                if (response.failedEntryCount() == 0) {
+                    return true;
+                }
+                PutEventsResultEntry result = response.entries().getFirst();
+                lastError = result.errorCode() + ": " + result.errorMessage();
+            } catch (SdkException e) {
+                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            if (attempt < ATTEMPTS) {
+                pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));
+            }
+        }
+        // The detail is not logged: a "Run Scheduled" detail may carry the token.
+        System.err.println("lackey: " + event.detailType() + " for run " + event.run().id()
+                + " not published after " + ATTEMPTS + " attempts (" + lastError + ")");
+        return false;
+    }
+
+    static String detail(RunEvent event) {
+        ObjectNode detail = RunJson.of(event.run());
+        if (event instanceof RunEvent.Scheduled scheduled) {
+            detail.put("paramsJson", detail.get("params").toString());
+            scheduled.tokenForContainer().ifPresent(token -> detail.put("token", token.reveal()));
+        }
+        try {
+            return RunJson.MAPPER.writeValueAsString(detail);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a run always serialises", e);
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package lackey.run;
+
+/** Port: keeps run logs as UTF-8 text, each stop attempt at its own key so a losing attempt never overwrites. */
+public interface LogStore {
+
+    /** Stores the log of one stop attempt of a run. */
+    LogRef put(RunId id, String attempt, String log);
+
+    /** Removes the log of an attempt that lost its race; best effort, failures are only reported. */
+    void discard(LogRef log);
+}

@@ -1,0 +1,32 @@
+package lackey.run;
+
+import java.util.Optional;
+
+/** A transition worth telling the world about, published on the bus as detail-type {@link #detailType()}. */
+public sealed interface RunEvent {
+
+    Run run();
+
+    String detailType();
+
+    /** A run was scheduled. Carries the token only when the run is dispatched: its container needs it. */
+    record Scheduled(Run run, Optional<Token> tokenForContainer) implements RunEvent {
+        public String detailType() {
+            return "Run Scheduled";
+        }
+    }
+
+    /** The simulation reported its start. */
+    record Started(Run run) implements RunEvent {
+        public String detailType() {
+            return "Run Started";
+        }
+    }
+
+    /** The simulation reported its end. */
+    record Stopped(Run run) implements RunEvent {
+        public String detailType() {
+            return "Run Stopped";
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package lackey.run;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What someone asks lackey to run: a name, an optional shell command (which makes the run dispatched),
+ * flat parameters and tags. Validated on construction, so a spec that exists is a spec we accept.
+ *
+ * @param params scalar values only: {@link String}, {@link BigDecimal} or {@link Boolean}
+ */
+public record RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags) {
+
+    static final int MAX_NAME = 200;
+    static final int MAX_COMMAND = 4096;
+    static final int MAX_PARAMS = 100;
+    static final int MAX_PARAM_KEY = 100;
+    static final int MAX_PARAM_TEXT = 4096;
+    static final int MAX_TAGS = 20;
+    static final int MAX_TAG = 64;
+
+    public RunSpec {
+        if (name == null || name.isBlank()) {
+            throw new InvalidInput("name is required");
+        }
+        name = name.strip();
+        if (name.length() > MAX_NAME) {
+            throw new InvalidInput("name is longer than " + MAX_NAME + " characters");
+        }
+        command = command == null ? Optional.empty() : command.filter(c -> !c.isBlank());
+        if (command.isPresent() && command.get().length() > MAX_COMMAND) {
+            throw new InvalidInput("command is longer than " + MAX_COMMAND + " characters");
+        }
+        params = Collections.unmodifiableMap(new LinkedHashMap<>(checkedParams(params == null ? Map.of() : params)));
+        tags = List.copyOf(checkedTags(tags == null ? List.of() : tags));
+    }
+
+    /** A run with a command is dispatched: its "Run Scheduled" event starts the simulation. */
+    public boolean dispatched() {
+        return command.isPresent();
+    }
+
+    private static Map<String, Object> checkedParams(Map<String, Object> params) {
+        if (params.size() > MAX_PARAMS) {
+            throw new InvalidInput("at most " + MAX_PARAMS + " params are allowed");
+        }
+        var checked = new LinkedHashMap<String, Object>();
+        params.forEach((key, value) -> {
+            if (key == null || key.isBlank() || key.length() > MAX_PARAM_KEY) {
+                throw new InvalidInput("param names must be 1 to " + MAX_PARAM_KEY + " characters");
+            }
+            checked.put(key, checkedParamValue(key, value));
+        });
+        return checked;
+    }
+
+    private static Object checkedParamValue(String key, Object value) {
+        return switch (value) {
+            case String text when text.length() <= MAX_PARAM_TEXT -> text;
+            case String ignored -> throw new InvalidInput("param '" + key + "' is longer than " + MAX_PARAM_TEXT + " characters");
+            case Boolean flag -> flag;
+            case BigDecimal number -> number;
+            case Integer number -> BigDecimal.valueOf(number);
+            case Long number -> BigDecimal.valueOf(number);
+            case Double number when Double.isFinite(number) -> BigDecimal.valueOf(number);
+            case null, default -> throw new InvalidInput("param '" + key + "' must be a string, number or boolean");
+        };
+    }
+
+    private static List<String> checkedTags(List<String> tags) {
+        var unique = new LinkedHashSet<String>();
+        for (String tag : tags) {
+            if (tag == null || tag.isBlank()) {
+                continue;
+            }
+            String stripped = tag.strip();
+            if (stripped.length() > MAX_TAG) {
+                throw new InvalidInput("tags must be at most " + MAX_TAG + " characters");
+            }
+            unique.add(stripped);
+        }
+        if (unique.size() > MAX_TAGS) {
+            throw new InvalidInput("at most " + MAX_TAGS + " tags are allowed");
+        }
+        return new ArrayList<>(unique);
+    }
+}
