@@ -1,0 +1,549 @@
+package lackey.local.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import software.amazon.event.ruler.Machine;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Checks template.yaml, the single source of truth, against the SAM schema and against the contract:
+ * handlers, routes and their authorization, least-privilege policies, storage settings, the dispatch rule,
+ * and the sample events in events/ that SAM and the tests share.
+ */
+class TemplateTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOKEN = "99ee72e2-764d-42a9-b3a1-5c38d1647f28";
+
+    /** The functions of the contract and their handlers. */
+    private static final Map<String, String> CONTRACT_HANDLERS = Map.of(
+            "ScheduleRunFunction", "lackey.api.ScheduleRunHandler::handleRequest",
+            "StartRunFunction", "lackey.api.StartRunHandler::handleRequest",
+            "StopRunFunction", "lackey.api.StopRunHandler::handleRequest",
+            "GetRunFunction", "lackey.api.GetRunHandler::handleRequest",
+            "RecurringRunFunction", "lackey.api.RecurringRunHandler::handleRequest");
+
+    /** Routes the simulation calls with its run token; every other route is for operators. */
+    private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}");
+    private static final Set<String> CONTRACT_OPERATOR_ROUTES = Set.of("POST /api/run", "GET /api/run/{id}");
+
+    private static JsonNode template;
+    private static JsonSchema samSchema;
+
+    @BeforeAll
+    static void readTemplateAndSchema() throws IOException {
+        template = CloudFormationYaml.read(ProjectFiles.template());
+        Path schemaFile = ProjectFiles.samSchema();
+        samSchema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4)
+                .getSchema(schemaFile.toUri(), JSON.readTree(schemaFile.toFile()));
+    }
+
+    // ------------------------------------------------------------------ (a) SAM schema
+
+    @Test
+    void templateSatisfiesTheSamSchema() {
+        Set<ValidationMessage> problems = samSchema.validate(template);
+        assertTrue(problems.isEmpty(), () -> "template.yaml breaks the SAM schema:\n" + describe(problems));
+    }
+
+    static Stream<Arguments> brokenTemplates() {
+        return Stream.of(
+                Arguments.of("unknown property on a Serverless::Function", "Colour", (Consumer<ObjectNode>) t ->
+                        properties(t, "ScheduleRunFunction").put("Colour", "blue")),
+                Arguments.of("misspelt HttpApi auth property", "EnableIamAuthoriser", (Consumer<ObjectNode>) t ->
+                        ((ObjectNode) properties(t, "LackeyApi").path("Auth")).put("EnableIamAuthoriser", true)),
+                Arguments.of("string where SAM wants a boolean", "EnableIamAuthorizer", (Consumer<ObjectNode>) t ->
+                        ((ObjectNode) properties(t, "LackeyApi").path("Auth")).put("EnableIamAuthorizer", "yes")),
+                Arguments.of("unknown Tracing mode in Globals", "Tracing", (Consumer<ObjectNode>) t ->
+                        ((ObjectNode) t.path("Globals").path("Function")).put("Tracing", "Sometimes")),
+                Arguments.of("unknown event type", "Events.GetRun", (Consumer<ObjectNode>) t ->
+                        ((ObjectNode) properties(t, "GetRunFunction").path("Events").path("GetRun")).put("Type", "HttpAPI")),
+                Arguments.of("Schedule event Enabled given as a condition", "Enabled", (Consumer<ObjectNode>) t -> {
+                    ObjectNode condition = JSON.createObjectNode();
+                    condition.putArray("Fn::If").add("HasRecurringRun").add(true).add(false);
+                    ((ObjectNode) properties(t, "RecurringRunFunction").at("/Events/RecurringRun/Properties"))
+                            .set("Enabled", condition);
+                }));
+    }
+
+    /** Shows the schema check has teeth: each deliberate mistake must be caught. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenTemplates")
+    void samSchemaRejectsABrokenTemplate(String mistake, String culprit, Consumer<ObjectNode> breakIt) {
+        ObjectNode broken = template.deepCopy();
+        breakIt.accept(broken);
+        assertNotEquals(template, broken, "the mutation changed nothing");
+        Set<ValidationMessage> problems = samSchema.validate(broken);
+        assertFalse(problems.isEmpty(), "the SAM schema accepted a template with " + mistake);
+        // Rejected for this mistake, not for something else: a message points at the broken property.
+        assertTrue(problems.stream().anyMatch(problem -> problem.toString().contains(culprit)),
+                () -> "no message about " + culprit + ":\n" + describe(problems));
+    }
+
+    // ------------------------------------------------------------------ (b) handlers
+
+    @Test
+    void declaresTheFunctionsOfTheContract() {
+        Map<String, String> handlers = handlersByFunction();
+        CONTRACT_HANDLERS.forEach((function, handler) ->
+                assertEquals(handler, handlers.get(function), "handler of " + function));
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyHandlerIsALambdaHandlerInLackeyApi() {
+        Map<String, String> handlers = new TreeMap<>(handlersByFunction());
+        JsonNode global = template.at("/Globals/Function/Handler");
+        if (global.isTextual()) {
+            handlers.put("Globals", global.textValue());
+        }
+        assertFalse(handlers.isEmpty(), "template.yaml names no handler");
+        return handlers.entrySet().stream().map(entry -> DynamicTest.dynamicTest(
+                entry.getKey() + " -> " + entry.getValue(), () -> assertLambdaHandler(entry.getKey(), entry.getValue())));
+    }
+
+    private static void assertLambdaHandler(String function, String handler) {
+        String className = handler.contains("::") ? handler.substring(0, handler.indexOf("::")) : handler;
+        String methodName = handler.contains("::") ? handler.substring(handler.indexOf("::") + 2) : "handleRequest";
+        assertTrue(className.startsWith("lackey.api.") && className.lastIndexOf('.') == "lackey.api".length(),
+                () -> function + ": handler class " + className + " is not in package lackey.api");
+        Class<?> type;
+        try {
+            type = Class.forName(className, false, TemplateTest.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            fail(function + ": handler class " + className + " named in template.yaml does not exist");
+            return;
+        }
+        assertTrue(Modifier.isPublic(type.getModifiers()) && !Modifier.isAbstract(type.getModifiers()),
+                () -> function + ": " + className + " must be a public concrete class");
+        try {
+            assertTrue(Modifier.isPublic(type.getConstructor().getModifiers()));
+        } catch (NoSuchMethodException e) {
+            fail(function + ": " + className + " needs a public no-arg constructor (the Lambda runtime calls it)");
+        }
+        List<Method> methods = Stream.of(type.getMethods())
+                .filter(method -> method.getName().equals(methodName) && !Modifier.isStatic(method.getModifiers()))
+                .toList();
+        assertFalse(methods.isEmpty(), () -> function + ": " + className + " has no public " + methodName + " method");
+    }
+
+    // ------------------------------------------------------------------ (c) routes
+
+    @Test
+    void everyHttpApiEventIsOnLackeyApi() {
+        JsonNode lackeyApi = JSON.createObjectNode().put("Ref", "LackeyApi");
+        httpApiEvents().forEach((name, event) ->
+                assertEquals(lackeyApi, event.at("/Properties/ApiId"), name + " must name ApiId !Ref LackeyApi"));
+        assertEquals("AWS::Serverless::HttpApi", resource("LackeyApi").path("Type").asText());
+    }
+
+    @Test
+    void operatorRoutesNeedIamAndSimulationRoutesTheToken() {
+        assertTrue(properties(template, "LackeyApi").at("/Auth/EnableIamAuthorizer").asBoolean(false),
+                "LackeyApi must enable the IAM authorizer");
+        Map<String, String> authorizers = routeAuthorizers();
+        assertTrue(authorizers.keySet().containsAll(SIMULATION_ROUTES), "missing simulation routes: " + authorizers);
+        assertTrue(authorizers.keySet().containsAll(CONTRACT_OPERATOR_ROUTES), "missing operator routes: " + authorizers);
+        authorizers.forEach((route, authorizer) -> assertEquals(
+                SIMULATION_ROUTES.contains(route) ? "NONE" : "AWS_IAM", authorizer, "authorizer of " + route));
+    }
+
+    // ------------------------------------------------------------------ (d) storage and least privilege
+
+    @Test
+    void bucketBlocksAllPublicAccessAndEncrypts() {
+        JsonNode bucket = properties(template, "RunsBucket");
+        for (String flag : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+            assertTrue(bucket.path("PublicAccessBlockConfiguration").path(flag).asBoolean(false), flag);
+        }
+        assertTrue(bucket.at("/BucketEncryption/ServerSideEncryptionConfiguration/0/ServerSideEncryptionByDefault/SSEAlgorithm")
+                .isTextual(), "default encryption");
+        assertEquals("BucketOwnerEnforced", bucket.at("/OwnershipControls/Rules/0/ObjectOwnership").asText());
+    }
+
+    @Test
+    void bucketPolicyDeniesRequestsWithoutTls() {
+        JsonNode policy = properties(template, "RunsBucketPolicy");
+        assertEquals(JSON.createObjectNode().put("Ref", "RunsBucket"), policy.path("Bucket"));
+        boolean denies = false;
+        for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+            denies |= "Deny".equals(statement.path("Effect").asText())
+                    && "s3:*".equals(statement.path("Action").asText())
+                    && "*".equals(statement.path("Principal").asText())
+                    && "false".equals(statement.at("/Condition/Bool/aws:SecureTransport").asText())
+                    && statement.path("Resource").toString().contains("RunsBucket.Arn}/*")
+                    && statement.path("Resource").toString().contains("[\"RunsBucket\",\"Arn\"]");
+        }
+        assertTrue(denies, "RunsBucketPolicy must deny s3:* on the bucket and its objects when aws:SecureTransport is false");
+    }
+
+    @Test
+    void tableIsOnDemandAndKeyedByNumericId() {
+        JsonNode table = properties(template, "RunsTable");
+        assertEquals("PAY_PER_REQUEST", table.path("BillingMode").asText());
+        assertEquals("id", table.at("/KeySchema/0/AttributeName").asText());
+        assertEquals("HASH", table.at("/KeySchema/0/KeyType").asText());
+        assertEquals("N", table.at("/AttributeDefinitions/0/AttributeType").asText());
+        assertTrue(table.at("/SSESpecification/SSEEnabled").asBoolean(false), "encryption at rest");
+    }
+
+    @Test
+    void functionPoliciesAreInlineWithoutWildcards() {
+        assertTrue(template.at("/Globals/Function/Policies").isMissingNode(), "no policies for every function");
+        for (Map.Entry<String, JsonNode> function : resourcesOfType("AWS::Serverless::Function").entrySet()) {
+            JsonNode policies = function.getValue().at("/Properties/Policies");
+            assertTrue(policies.isArray() && !policies.isEmpty(), function.getKey() + " needs its own policies");
+            for (JsonNode policy : policies) {
+                // Inline statements only: managed policies and SAM policy templates grant more than the code needs.
+                assertTrue(policy.path("Statement").isArray(), function.getKey() + ": not an inline policy: " + policy);
+                assertNoWildcards(function.getKey(), policy.path("Statement"));
+            }
+        }
+    }
+
+    @Test
+    void inlineRolePoliciesAreWithoutWildcards() {
+        for (Map.Entry<String, JsonNode> role : resourcesOfType("AWS::IAM::Role").entrySet()) {
+            for (JsonNode policy : role.getValue().at("/Properties/Policies")) {
+                assertNoWildcards(role.getKey(), policy.at("/PolicyDocument/Statement"));
+            }
+        }
+    }
+
+    private static void assertNoWildcards(String owner, JsonNode statements) {
+        for (JsonNode statement : statements) {
+            if (!"Allow".equals(statement.path("Effect").asText())) {
+                continue;
+            }
+            for (String action : texts(statement.path("Action"))) {
+                assertFalse(action.contains("*"), owner + " allows the wildcard action " + action);
+            }
+            List<String> resources = texts(statement.path("Resource"));
+            assertFalse(resources.isEmpty(), owner + ": a statement without Resource");
+            for (String resource : resources) {
+                assertNotEquals("*", resource, owner + " allows an action on every resource");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ the dispatch rule
+
+    @Test
+    void dispatchRuleMatchesOnlyDispatchedRunScheduledEvents() throws Exception {
+        JsonNode rule = properties(template, "DispatchRunRule");
+        assertEquals(JSON.createObjectNode().put("Ref", "RunBus"), rule.path("EventBusName"));
+        Machine machine = Machine.builder().build();
+        machine.addRule("dispatch", rule.path("EventPattern").toString());
+        ObjectNode scheduled = (ObjectNode) readEvent("run-scheduled.json");
+        assertEquals(List.of("dispatch"), machine.rulesForJSONEvent(scheduled.toString()));
+        ((ObjectNode) scheduled.path("detail")).put("dispatch", false);
+        assertTrue(machine.rulesForJSONEvent(scheduled.toString()).isEmpty(), "a tracked-only run must not start a task");
+        scheduled.put("detail-type", "Run Started");
+        assertTrue(machine.rulesForJSONEvent(scheduled.toString()).isEmpty(), "only Run Scheduled starts a task");
+    }
+
+    @Test
+    void dispatchRuleStartsTheSimulationTaskOnFargate() {
+        JsonNode targets = properties(template, "DispatchRunRule").path("Targets");
+        assertEquals(1, targets.size(), "one target");
+        JsonNode target = targets.get(0);
+        assertEquals(getAtt("SimulationCluster", "Arn"), target.path("Arn"));
+        assertEquals(getAtt("DispatchRole", "Arn"), target.path("RoleArn"));
+        JsonNode ecs = target.path("EcsParameters");
+        assertEquals(JSON.createObjectNode().put("Ref", "SimulationTaskDefinition"), ecs.path("TaskDefinitionArn"));
+        assertEquals("FARGATE", ecs.path("LaunchType").asText());
+        JsonNode vpc = ecs.at("/NetworkConfiguration/AwsVpcConfiguration");
+        assertEquals(JSON.createObjectNode().put("Ref", "SubnetIds"), vpc.path("Subnets"));
+        assertEquals(JSON.createObjectNode().put("Ref", "SecurityGroupIds"), vpc.path("SecurityGroups"));
+        assertEquals(JSON.createObjectNode().put("Ref", "AssignPublicIp"), vpc.path("AssignPublicIp"));
+        assertEquals("simulation", properties(template, "SimulationTaskDefinition").at("/ContainerDefinitions/0/Name").asText());
+    }
+
+    /**
+     * Applies the rule's InputTransformer to the sample "Run Scheduled" event by EventBridge's rules (a quoted
+     * placeholder takes the raw value, an unquoted one the value as JSON) and checks the ECS overrides it yields.
+     */
+    @Test
+    void dispatchRuleTurnsTheEventIntoContainerOverrides() throws IOException {
+        JsonNode transformer = properties(template, "DispatchRunRule").at("/Targets/0/InputTransformer");
+        Map<String, String> paths = new TreeMap<>();
+        transformer.path("InputPathsMap").properties().forEach(e -> paths.put(e.getKey(), e.getValue().asText()));
+        assertEquals(Map.of("id", "$.detail.id", "token", "$.detail.token",
+                "command", "$.detail.command", "params", "$.detail.paramsJson"), paths);
+
+        String input = transformer.at("/InputTemplate/Fn::Sub").asText()
+                .replace("${LackeyApi}", "a1b2c3d4e5")
+                .replace("${AWS::Region}", "us-east-1")
+                .replace("${AWS::URLSuffix}", "amazonaws.com");
+        assertFalse(input.contains("${"), "unresolved !Sub variable in " + input);
+        JsonNode event = readEvent("run-scheduled.json");
+        for (Map.Entry<String, String> variable : paths.entrySet()) {
+            JsonNode value = event.at(variable.getValue().substring(1).replace('.', '/'));
+            assertFalse(value.isMissingNode(), variable.getValue() + " is not in run-scheduled.json");
+            String raw = value.isTextual() ? value.textValue() : value.toString();
+            input = input.replace("\"<" + variable.getKey() + ">\"", "\"" + raw + "\"")
+                    .replace("<" + variable.getKey() + ">", value.toString());
+        }
+
+        JsonNode container = JSON.readTree(input).at("/containerOverrides/0");
+        assertEquals("simulation", container.path("name").asText());
+        assertEquals(JSON.readTree("[\"sh\", \"-c\", \"echo hello\"]"), container.path("command"));
+        Map<String, String> environment = new LinkedHashMap<>();
+        container.path("environment").forEach(v -> environment.put(v.path("name").asText(), v.path("value").textValue()));
+        assertEquals(Map.of(
+                "LACKEY_API", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
+                "LACKEY_RUN_ID", "1",
+                "LACKEY_RUN_TOKEN", TOKEN,
+                "LACKEY_PARAMS", event.at("/detail/paramsJson").textValue()), environment);
+    }
+
+    @Test
+    void everyFunctionGetsTheContractEnvironment() {
+        JsonNode variables = template.at("/Globals/Function/Environment/Variables");
+        assertEquals(JSON.createObjectNode().put("Ref", "RunsTable"), variables.path("LACKEY_TABLE"));
+        assertEquals(JSON.createObjectNode().put("Ref", "RunsBucket"), variables.path("LACKEY_BUCKET"));
+        assertEquals(JSON.createObjectNode().put("Ref", "RunBus"), variables.path("LACKEY_BUS"));
+        assertEquals(JSON.createObjectNode().put("Ref", "BusName"), properties(template, "RunBus").path("Name"));
+    }
+
+    @Test
+    void recurringRunFiresOnlyWithASpec() {
+        JsonNode schedule = properties(template, "RecurringRunFunction").at("/Events/RecurringRun");
+        assertEquals("Schedule", schedule.path("Type").asText());
+        assertEquals(JSON.createObjectNode().put("Ref", "RecurringSchedule"), schedule.at("/Properties/Schedule"));
+        assertEquals("HasRecurringRun", schedule.at("/Properties/State/Fn::If/0").asText());
+        assertEquals("HasRecurringRun", schedule.at("/Properties/Input/Fn::If/0").asText());
+        assertEquals("", template.at("/Parameters/RecurringRunSpec/Default").asText("missing"));
+    }
+
+    // ------------------------------------------------------------------ (e) sample events
+
+    @TestFactory
+    Stream<DynamicTest> everySampleEventIsJson() throws IOException {
+        List<Path> files = eventFiles();
+        assertFalse(files.isEmpty(), "events/ holds no samples");
+        String readme = Files.readString(ProjectFiles.events().resolve("README.md"));
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            assertTrue(JSON.readTree(file.toFile()).isObject(), file + " is not a JSON object");
+            assertTrue(readme.contains("`" + file.getFileName() + "`"), "events/README.md does not describe " + file.getFileName());
+        }));
+    }
+
+    @Test
+    void httpApiSamplesMatchTemplateRoutes() throws IOException {
+        Set<String> routes = routeAuthorizers().keySet();
+        int samples = 0;
+        for (Path file : eventFiles()) {
+            JsonNode event = JSON.readTree(file.toFile());
+            if (!"2.0".equals(event.path("version").asText())) {
+                continue;
+            }
+            samples++;
+            String name = file.getFileName().toString();
+            String routeKey = event.path("routeKey").asText();
+            assertTrue(routes.contains(routeKey), name + ": route " + routeKey + " is not in template.yaml " + routes);
+            assertEquals(routeKey, event.at("/requestContext/routeKey").asText(), name);
+            assertEquals("$default", event.at("/requestContext/stage").asText(), name);
+            String method = routeKey.substring(0, routeKey.indexOf(' '));
+            String path = routeKey.substring(routeKey.indexOf(' ') + 1);
+            for (Map.Entry<String, JsonNode> parameter : event.path("pathParameters").properties()) {
+                path = path.replace("{" + parameter.getKey() + "}", parameter.getValue().asText());
+            }
+            assertEquals(method, event.at("/requestContext/http/method").asText(), name);
+            assertEquals(path, event.path("rawPath").asText(), name + ": rawPath against routeKey and pathParameters");
+            assertEquals(path, event.at("/requestContext/http/path").asText(), name);
+            event.path("headers").fieldNames().forEachRemaining(header ->
+                    assertEquals(header.toLowerCase(), header, name + ": HTTP API gives header names in lower case"));
+        }
+        assertTrue(samples >= 5, "expected the five HTTP API samples, found " + samples);
+    }
+
+    @Test
+    void formBodiesDecodeToTheSeedsStrings() throws IOException {
+        Map<String, String> forms = Map.of(
+                "schedule-run-form.json", "name=demo&command=echo%20hello",
+                "start-run.json", "token=" + TOKEN + "&ts=1369312595",
+                "stop-run.json", "token=" + TOKEN + "&ts=1369322595&log=asdf%20123");
+        for (Map.Entry<String, String> form : forms.entrySet()) {
+            JsonNode event = readEvent(form.getKey());
+            assertTrue(event.path("isBase64Encoded").asBoolean(false), form.getKey() + ": form bodies arrive base64-encoded");
+            assertEquals("application/x-www-form-urlencoded", event.at("/headers/content-type").asText(), form.getKey());
+            assertEquals("application/json", event.at("/headers/accept").asText(), form.getKey());
+            String body = new String(Base64.getDecoder().decode(event.path("body").asText()), StandardCharsets.UTF_8);
+            assertEquals(form.getValue(), body, form.getKey());
+            assertEquals(String.valueOf(body.length()), event.at("/headers/content-length").asText(), form.getKey());
+        }
+    }
+
+    @Test
+    void jsonBodyArrivesAsPlainText() throws IOException {
+        JsonNode event = readEvent("schedule-run-json.json");
+        assertFalse(event.path("isBase64Encoded").asBoolean(true), "HTTP API does not encode application/json");
+        assertEquals("application/json", event.at("/headers/content-type").asText());
+        JsonNode body = JSON.readTree(event.path("body").asText());
+        assertEquals("demo", body.path("name").asText());
+        assertTrue(body.path("params").isObject() && body.path("tags").isArray(), body.toString());
+    }
+
+    @Test
+    void runScheduledSampleCarriesTheContractDetail() throws IOException {
+        JsonNode event = readEvent("run-scheduled.json");
+        assertEquals("lackey", event.path("source").asText());
+        assertEquals("Run Scheduled", event.path("detail-type").asText());
+        JsonNode detail = event.path("detail");
+        assertTrue(detail.path("id").isNumber(), "id is a number");
+        assertTrue(detail.path("dispatch").asBoolean(false), "dispatched");
+        assertEquals(TOKEN, detail.path("token").asText());
+        assertEquals(detail.path("params"), JSON.readTree(detail.path("paramsJson").asText()), "paramsJson is params as text");
+        assertTrue(detail.path("tags").isArray());
+    }
+
+    @Test
+    void recurringRunSampleIsARunSpec() throws IOException {
+        JsonNode spec = readEvent("recurring-run.json");
+        assertTrue(spec.path("name").isTextual(), "name");
+        assertTrue(spec.path("command").isTextual(), "command");
+        assertTrue(spec.path("params").isObject(), "params");
+        assertTrue(spec.path("tags").isArray(), "tags");
+        Set<String> fields = new TreeSet<>();
+        spec.fieldNames().forEachRemaining(fields::add);
+        assertEquals(Set.of("name", "command", "params", "tags"), fields);
+    }
+
+    @Test
+    void scheduledRuleSampleIsAScheduledEvent() throws IOException {
+        JsonNode event = readEvent("scheduled-rule.json");
+        assertEquals("Scheduled Event", event.path("detail-type").asText());
+        assertEquals("aws.events", event.path("source").asText());
+        assertTrue(event.path("resources").get(0).asText().startsWith("arn:aws:events:"), "rule ARN");
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static JsonNode resource(String logicalId) {
+        JsonNode resource = template.path("Resources").path(logicalId);
+        assertFalse(resource.isMissingNode(), "template.yaml has no resource " + logicalId);
+        return resource;
+    }
+
+    private static ObjectNode properties(JsonNode template, String logicalId) {
+        JsonNode properties = template.path("Resources").path(logicalId).path("Properties");
+        assertTrue(properties.isObject(), "template.yaml has no resource " + logicalId + " with Properties");
+        return (ObjectNode) properties;
+    }
+
+    private static Map<String, JsonNode> resourcesOfType(String type) {
+        Map<String, JsonNode> resources = new TreeMap<>();
+        template.path("Resources").properties().forEach(entry -> {
+            if (type.equals(entry.getValue().path("Type").asText())) {
+                resources.put(entry.getKey(), entry.getValue());
+            }
+        });
+        return resources;
+    }
+
+    private static Map<String, String> handlersByFunction() {
+        Map<String, String> handlers = new TreeMap<>();
+        resourcesOfType("AWS::Serverless::Function").forEach((id, function) -> {
+            JsonNode handler = function.at("/Properties/Handler");
+            if (handler.isTextual()) {
+                handlers.put(id, handler.textValue());
+            }
+        });
+        return handlers;
+    }
+
+    /** Every HttpApi event of every function, named Function.Event. */
+    private static Map<String, JsonNode> httpApiEvents() {
+        Map<String, JsonNode> events = new TreeMap<>();
+        resourcesOfType("AWS::Serverless::Function").forEach((id, function) ->
+                function.at("/Properties/Events").properties().forEach(event -> {
+                    if ("HttpApi".equals(event.getValue().path("Type").asText())) {
+                        events.put(id + "." + event.getKey(), event.getValue());
+                    }
+                }));
+        return events;
+    }
+
+    /** Route key ("METHOD /path") to the authorizer it really gets: its own, else the API's default, else NONE. */
+    private static Map<String, String> routeAuthorizers() {
+        String defaultAuthorizer = properties(template, "LackeyApi").at("/Auth/DefaultAuthorizer").asText("NONE");
+        Map<String, String> routes = new TreeMap<>();
+        httpApiEvents().forEach((name, event) -> {
+            JsonNode properties = event.path("Properties");
+            String route = properties.path("Method").asText().toUpperCase() + " " + properties.path("Path").asText();
+            String previous = routes.put(route, properties.at("/Auth/Authorizer").asText(defaultAuthorizer));
+            assertNull(previous, "route " + route + " is declared twice");
+        });
+        return routes;
+    }
+
+    private static JsonNode getAtt(String logicalId, String attribute) {
+        ObjectNode getAtt = JSON.createObjectNode();
+        getAtt.putArray("Fn::GetAtt").add(logicalId).add(attribute);
+        return getAtt;
+    }
+
+    /** The strings in a value that IAM reads as a string or a list of strings (intrinsics contribute their text). */
+    private static List<String> texts(JsonNode value) {
+        List<String> texts = new ArrayList<>();
+        if (value.isTextual()) {
+            texts.add(value.textValue());
+        } else if (value.isArray()) {
+            value.forEach(item -> texts.addAll(texts(item)));
+        } else if (value.isObject()) {
+            // !Sub "…" and the like: the text is what the resource will look like.
+            value.properties().forEach(entry -> texts.addAll(texts(entry.getValue())));
+        }
+        return texts;
+    }
+
+    private static List<Path> eventFiles() throws IOException {
+        try (Stream<Path> files = Files.list(ProjectFiles.events())) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    private static JsonNode readEvent(String fileName) throws IOException {
+        return JSON.readTree(ProjectFiles.events().resolve(fileName).toFile());
+    }
+
+    private static String describe(Set<ValidationMessage> problems) {
+        return problems.stream().map(ValidationMessage::toString).sorted().limit(40).collect(Collectors.joining("\n"));
+    }
+}
