@@ -1,6 +1,7 @@
 package lackey.aws;
 
 import java.time.Clock;
+import java.util.function.Supplier;
 import lackey.run.RunLifecycle;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
@@ -24,22 +25,23 @@ public final class AwsRuns {
         return lifecycle(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
     }
 
+    /** Each client is built on first use: a function pays only for the services it calls. */
     public static RunLifecycle lifecycle(Config config, AwsCredentialsProvider credentials) {
-        DynamoDbClient dynamo = DynamoDbClient.builder()
+        Supplier<DynamoDbClient> dynamo = new Lazy<>(() -> DynamoDbClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
-        S3Client s3 = S3Client.builder()
+                .build());
+        Supplier<S3Client> s3 = new Lazy<>(() -> S3Client.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
-        EventBridgeClient eventBridge = EventBridgeClient.builder()
+                .build());
+        Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build();
+                .build());
         return new RunLifecycle(
                 new DynamoRunStore(dynamo, config.table()),
                 new DynamoRunIds(dynamo, config.table()),

@@ -1,6 +1,7 @@
 package lackey.aws;
 
 import java.util.Map;
+import java.util.function.Supplier;
 import lackey.run.RunId;
 import lackey.run.RunIds;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -18,12 +19,12 @@ public final class DynamoRunIds implements RunIds {
     static final int BLOCK = 10;
     private static final Map<String, AttributeValue> COUNTER_KEY = Map.of(RunItems.ID, AttributeValue.fromN("0"));
 
-    private final DynamoDbClient dynamo;
+    private final Supplier<DynamoDbClient> dynamo;
     private final String table;
     private long next = 1;
     private long last = 0;
 
-    public DynamoRunIds(DynamoDbClient dynamo, String table) {
+    public DynamoRunIds(Supplier<DynamoDbClient> dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
     }
@@ -38,7 +39,7 @@ public final class DynamoRunIds implements RunIds {
     }
 
     private long reserveBlock() {
-        var response = dynamo.updateItem(request -> request.tableName(table)
+        var response = dynamo.get().updateItem(request -> request.tableName(table)
                 .key(COUNTER_KEY)
                 .updateExpression("ADD lastId :block")
                 .expressionAttributeValues(Map.of(":block", AttributeValue.fromN(Integer.toString(BLOCK))))

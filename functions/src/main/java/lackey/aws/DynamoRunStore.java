@@ -6,6 +6,7 @@ import static lackey.aws.RunItems.text;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.Optional;
 import lackey.run.ClientTime;
 import lackey.run.LogRef;
@@ -28,10 +29,10 @@ public final class DynamoRunStore implements RunStore {
 
     private static final Map<String, String> STATUS_NAME = Map.of("#status", RunItems.STATUS);
 
-    private final DynamoDbClient dynamo;
+    private final Supplier<DynamoDbClient> dynamo;
     private final String table;
 
-    public DynamoRunStore(DynamoDbClient dynamo, String table) {
+    public DynamoRunStore(Supplier<DynamoDbClient> dynamo, String table) {
         this.dynamo = dynamo;
         this.table = table;
     }
@@ -39,7 +40,7 @@ public final class DynamoRunStore implements RunStore {
     @Override
     public void create(Run run, TokenHash tokenHash) {
         try {
-            dynamo.putItem(put -> put.tableName(table)
+            dynamo.get().putItem(put -> put.tableName(table)
                     .item(RunItems.item(run, tokenHash))
                     .conditionExpression("attribute_not_exists(#id)")
                     .expressionAttributeNames(Map.of("#id", RunItems.ID)));
@@ -91,13 +92,13 @@ public final class DynamoRunStore implements RunStore {
 
     @Override
     public Optional<StoredRun> find(RunId id) {
-        var item = dynamo.getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item();
+        var item = dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunItems.stored(item));
     }
 
     private Optional<Run> transition(RunId id, String update, String condition, Map<String, AttributeValue> values) {
         try {
-            var response = dynamo.updateItem(request -> request.tableName(table)
+            var response = dynamo.get().updateItem(request -> request.tableName(table)
                     .key(RunItems.key(id))
                     .updateExpression(update)
                     .conditionExpression(condition)

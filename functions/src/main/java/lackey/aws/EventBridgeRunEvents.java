@@ -1,5 +1,6 @@
 package lackey.aws;
 
+import java.util.function.Supplier;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
@@ -21,10 +22,10 @@ public final class EventBridgeRunEvents implements RunEvents {
     static final int ATTEMPTS = 3;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(50);
 
-    private final EventBridgeClient eventBridge;
+    private final Supplier<EventBridgeClient> eventBridge;
     private final String bus;
 
-    public EventBridgeRunEvents(EventBridgeClient eventBridge, String bus) {
+    public EventBridgeRunEvents(Supplier<EventBridgeClient> eventBridge, String bus) {
         this.eventBridge = eventBridge;
         this.bus = bus;
     }
@@ -40,7 +41,7 @@ public final class EventBridgeRunEvents implements RunEvents {
         String lastError = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                var response = eventBridge.putEvents(put -> put.entries(entry));
+                var response = eventBridge.get().putEvents(put -> put.entries(entry));
                 if (response.failedEntryCount() == 0) {
                     return true;
                 }

@@ -1,5 +1,6 @@
 package lackey.aws;
 
+import java.util.function.Supplier;
 import java.nio.charset.StandardCharsets;
 import lackey.run.LogRef;
 import lackey.run.LogStore;
@@ -13,10 +14,10 @@ public final class S3LogStore implements LogStore {
 
     static final String PREFIX = "logs/";
 
-    private final S3Client s3;
+    private final Supplier<S3Client> s3;
     private final String bucket;
 
-    public S3LogStore(S3Client s3, String bucket) {
+    public S3LogStore(Supplier<S3Client> s3, String bucket) {
         this.s3 = s3;
         this.bucket = bucket;
     }
@@ -25,7 +26,7 @@ public final class S3LogStore implements LogStore {
     public LogRef put(RunId id, String attempt, String log) {
         byte[] bytes = log.getBytes(StandardCharsets.UTF_8);
         String key = PREFIX + id + "/" + attempt + ".log";
-        s3.putObject(put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
+        s3.get().putObject(put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
                 RequestBody.fromBytes(bytes));
         return new LogRef("s3://" + bucket + "/" + key, bytes.length);
     }
@@ -37,7 +38,7 @@ public final class S3LogStore implements LogStore {
             return;
         }
         try {
-            s3.deleteObject(delete -> delete.bucket(bucket).key(log.location().substring(prefix.length())));
+            s3.get().deleteObject(delete -> delete.bucket(bucket).key(log.location().substring(prefix.length())));
         } catch (SdkException e) {
             // The run is unaffected; an orphaned log of a refused stop only costs storage.
             System.err.println("lackey: could not remove the log of a refused stop at " + log.location() + ": " + e.getMessage());
