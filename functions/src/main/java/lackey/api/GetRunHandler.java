@@ -1,15 +1,16 @@
 package lackey.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunLifecycle;
 
 /** {@code GET /api/run/{id}}: the run as JSON, never its token. */
-public final class GetRunHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class GetRunHandler implements RequestStreamHandler {
 
     private final RunLifecycle runs;
 
@@ -22,7 +23,7 @@ public final class GetRunHandler implements RequestHandler<APIGatewayV2HTTPEvent
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.serve(event, context, request -> HttpResponses.ok(RunJson.of(runs.get(request.runId()))));
+    public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        HttpEndpoint.serve(event, response, context, request -> HttpResponses.ok(RunJson.of(runs.get(request.runId()))));
     }
 }

@@ -1,48 +1,51 @@
 package lackey.api;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import lackey.run.InvalidInput;
 import lackey.run.RunId;
 
-/** An HTTP API (payload 2.0) request as the handlers need it: path parameters and the decoded body. */
-record HttpRequest(Map<String, String> pathParameters, Map<String, String> headers, byte[] body) {
+/**
+ * An API Gateway HTTP API request (payload format 2.0) as the handlers need it: path parameters,
+ * headers and the decoded body. Read straight from the event JSON with the Jackson the functions load
+ * anyway, rather than through a second serialisation stack: that is a quarter of a cold start saved.
+ */
+record HttpRequest(JsonNode pathParameters, JsonNode headers, byte[] body) {
 
-    static HttpRequest of(APIGatewayV2HTTPEvent event) {
-        String raw = event.getBody();
+    static HttpRequest of(JsonNode event) {
+        JsonNode raw = event.path("body");
         byte[] body;
-        if (raw == null) {
+        if (raw.isMissingNode() || raw.isNull()) {
             body = new byte[0];
-        } else if (event.getIsBase64Encoded()) {
+        } else if (event.path("isBase64Encoded").asBoolean(false)) {
             try {
-                body = Base64.getDecoder().decode(raw);
+                body = Base64.getDecoder().decode(raw.asText());
             } catch (IllegalArgumentException e) {
                 throw new InvalidInput("the body is marked base64 but is not");
             }
         } else {
-            body = raw.getBytes(StandardCharsets.UTF_8);
+            body = raw.asText().getBytes(StandardCharsets.UTF_8);
         }
-        return new HttpRequest(
-                event.getPathParameters() == null ? Map.of() : event.getPathParameters(),
-                event.getHeaders() == null ? Map.of() : event.getHeaders(),
-                body);
+        return new HttpRequest(event.path("pathParameters"), event.path("headers"), body);
     }
 
     /** The {id} path parameter as a run id. */
     RunId runId() {
-        return RunId.parse(pathParameters.get("id"));
+        JsonNode id = pathParameters.path("id");
+        return RunId.parse(id.isTextual() ? id.asText() : null);
     }
 
-    /** A header by name, whatever its case (API Gateway lower-cases them, SAM local may not). */
+    /** A header by name, whatever its case (API Gateway lower-cases them, other callers may not). */
     Optional<String> header(String name) {
-        return headers.entrySet().stream()
-                .filter(e -> e.getKey().toLowerCase(Locale.ROOT).equals(name))
-                .map(Map.Entry::getValue)
-                .findFirst();
+        for (var entry : headers.properties()) {
+            if (entry.getKey().toLowerCase(Locale.ROOT).equals(name)) {
+                return Optional.of(entry.getValue().asText());
+            }
+        }
+        return Optional.empty();
     }
 
     RequestFields fields() {

@@ -1,18 +1,22 @@
 package lackey.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import lackey.aws.AwsRuns;
+import lackey.aws.RunJson;
+import lackey.run.InvalidInput;
 import lackey.run.RunLifecycle;
 
 /**
  * Schedules a run each time a scheduled EventBridge rule fires; the rule's constant input is the run
- * spec, so recurring runs need no code of their own. Bad specs fail the invocation, which EventBridge
+ * spec, so recurring runs need no code of their own. A bad spec fails the invocation, which EventBridge
  * retries and then reports, rather than being dropped.
  */
-public final class RecurringRunHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+public final class RecurringRunHandler implements RequestStreamHandler {
 
     private final RunLifecycle runs;
 
@@ -25,12 +29,15 @@ public final class RecurringRunHandler implements RequestHandler<Map<String, Obj
     }
 
     @Override
-    public Map<String, Object> handleRequest(Map<String, Object> input, Context context) {
-        var scheduled = runs.schedule(RunSpecs.from(input));
-        var result = new LinkedHashMap<String, Object>();
-        result.put("id", scheduled.run().id().value());
-        result.put("status", scheduled.run().status().name());
-        result.put("published", scheduled.published());
-        return result;
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        if (!(HttpEndpoint.readEvent(input) instanceof ObjectNode spec) || spec.has("detail-type")) {
+            throw new InvalidInput("a recurring run's rule must set Input to a run spec JSON object "
+                    + "(name, command, params, tags), not pass the Scheduled Event");
+        }
+        var scheduled = runs.schedule(RunSpecs.from(RequestFields.of(spec)));
+        RunJson.MAPPER.writeValue(output, RunJson.MAPPER.createObjectNode()
+                .put("id", scheduled.run().id().value())
+                .put("status", scheduled.run().status().name())
+                .put("published", scheduled.published()));
     }
 }

@@ -31,6 +31,11 @@ final class RequestFields {
         this.json = json;
     }
 
+    /** Fields of a JSON object already parsed, such as a scheduled rule's constant input. */
+    static RequestFields of(ObjectNode json) {
+        return new RequestFields(Map.of(), json);
+    }
+
     static RequestFields parse(String contentType, byte[] body) {
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (mediaType.equals("application/json") || mediaType.endsWith("+json")) {

@@ -1,9 +1,10 @@
 package lackey.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
@@ -12,7 +13,7 @@ import lackey.run.RunLifecycle;
 import lackey.run.Token;
 
 /** {@code PUT /api/run/start/{id}} with {@code token} and {@code ts}: the simulation reports its start. */
-public final class StartRunHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class StartRunHandler implements RequestStreamHandler {
 
     private final RunLifecycle runs;
 
@@ -25,8 +26,8 @@ public final class StartRunHandler implements RequestHandler<APIGatewayV2HTTPEve
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.serve(event, context, request -> {
+    public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        HttpEndpoint.serve(event, response, context, request -> {
             var fields = request.fields();
             var started = runs.start(request.runId(),
                     Token.presented(fields.text("token").orElse(null)),

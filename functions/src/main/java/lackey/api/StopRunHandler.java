@@ -1,9 +1,10 @@
 package lackey.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Instant;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
@@ -16,7 +17,7 @@ import lackey.run.Token;
  * {@code PUT /api/run/stop/{id}} with {@code token}, {@code ts}, {@code log} and optionally {@code status}
  * (FINISHED or FAILED) or {@code exit} (non-zero means FAILED): the simulation reports its end.
  */
-public final class StopRunHandler implements RequestHandler<APIGatewayV2HTTPEvent, APIGatewayV2HTTPResponse> {
+public final class StopRunHandler implements RequestStreamHandler {
 
     private final RunLifecycle runs;
 
@@ -29,8 +30,8 @@ public final class StopRunHandler implements RequestHandler<APIGatewayV2HTTPEven
     }
 
     @Override
-    public APIGatewayV2HTTPResponse handleRequest(APIGatewayV2HTTPEvent event, Context context) {
-        return HttpEndpoint.serve(event, context, request -> {
+    public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        HttpEndpoint.serve(event, response, context, request -> {
             var fields = request.fields();
             var stopped = runs.stop(request.runId(),
                     Token.presented(fields.text("token").orElse(null)),

@@ -3,11 +3,12 @@ package lackey.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,6 +22,9 @@ import java.util.concurrent.Future;
 import lackey.aws.LocalAws;
 import lackey.aws.RequestCounter;
 import lackey.aws.RunJson;
+import lackey.api.SampleEvents.Answer;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import lackey.run.InvalidInput;
 import lackey.run.Token;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -44,23 +48,23 @@ class RunApiIT {
 
     private Scheduled scheduleSeedRun() {
         // tracked only, as in the seed: someone else runs the simulation
-        var response = schedule.handleRequest(SampleEvents.http("schedule-run-form.json", 0, b -> "name=seed"), null);
-        assertEquals(201, response.getStatusCode(), response.getBody());
+        var response = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json", 0, b -> "name=seed"));
+        assertEquals(201, response.status(), response.rawBody());
         JsonNode body = json(response);
-        assertEquals("/api/run/" + body.get("id").asLong(), response.getHeaders().get("location"));
+        assertEquals("/api/run/" + body.get("id").asLong(), response.header("location"));
         return new Scheduled(body.get("id").asLong(), body.get("token").asText());
     }
 
-    private APIGatewayV2HTTPResponse startRun(Scheduled run) {
-        return start.handleRequest(SampleEvents.http("start-run.json", run.id(),
-                body -> body.replace(SampleEvents.SEED_TOKEN, run.token())), null);
+    private Answer startRun(Scheduled run) {
+        return SampleEvents.invoke(start, SampleEvents.http("start-run.json", run.id(),
+                body -> body.replace(SampleEvents.SEED_TOKEN, run.token())));
     }
 
-    private APIGatewayV2HTTPResponse stopRun(Scheduled run) {
-        return stop.handleRequest(stopEvent(run), null);
+    private Answer stopRun(Scheduled run) {
+        return SampleEvents.invoke(stop, stopEvent(run));
     }
 
-    private static APIGatewayV2HTTPEvent stopEvent(Scheduled run) {
+    private static ObjectNode stopEvent(Scheduled run) {
         return SampleEvents.http("stop-run.json", run.id(), body -> body.replace(SampleEvents.SEED_TOKEN, run.token()));
     }
 
@@ -68,12 +72,12 @@ class RunApiIT {
     void seedLifecycleStoresHashedTokenLogAndEvents() throws IOException {
         var run = scheduleSeedRun();
         var started = startRun(run);
-        assertEquals(200, started.getStatusCode(), started.getBody());
+        assertEquals(200, started.status(), started.rawBody());
         assertEquals("RUNNING", json(started).get("status").asText());
         var stopped = stopRun(run);
-        assertEquals(200, stopped.getStatusCode(), stopped.getBody());
+        assertEquals(200, stopped.status(), stopped.rawBody());
 
-        JsonNode view = json(get.handleRequest(SampleEvents.http("get-run.json", run.id(), b -> b), null));
+        JsonNode view = json(SampleEvents.invoke(get, SampleEvents.http("get-run.json", run.id(), b -> b)));
         assertEquals("FINISHED", view.get("status").asText());
         assertEquals(1369312595L, view.get("started").asLong());
         assertEquals(1369322595L, view.get("stopped").asLong());
@@ -100,8 +104,8 @@ class RunApiIT {
 
     @Test
     void jsonScheduleOfDispatchedRunPublishesTokenForTheContainerOnly() throws IOException {
-        var response = schedule.handleRequest(SampleEvents.http("schedule-run-json.json"), null);
-        assertEquals(201, response.getStatusCode(), response.getBody());
+        var response = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-json.json"));
+        assertEquals(201, response.status(), response.rawBody());
         JsonNode body = json(response);
         assertTrue(body.get("dispatch").asBoolean());
         assertEquals(10, body.get("params").get("steps").asInt());
@@ -117,7 +121,7 @@ class RunApiIT {
         RequestCounter.reset();
         var run = scheduleSeedRun();
         startRun(run);
-        assertEquals(200, stopRun(run).getStatusCode());
+        assertEquals(200, stopRun(run).status());
         List<String> operations = RequestCounter.operations();
         assertEquals(List.of("DynamoDb.PutItem", "EventBridge.PutEvents",
                 "DynamoDb.UpdateItem", "EventBridge.PutEvents",
@@ -127,11 +131,11 @@ class RunApiIT {
     @Test
     void wrongTokenIsForbiddenAndUnknownRunNotFound() throws IOException {
         var run = scheduleSeedRun();
-        var forbidden = start.handleRequest(SampleEvents.http("start-run.json", run.id(), b -> b), null);
+        var forbidden = SampleEvents.invoke(start, SampleEvents.http("start-run.json", run.id(), b -> b));
         assertError(forbidden, 403, "wrong_token");
-        var missing = start.handleRequest(SampleEvents.http("start-run.json", 999_999, b -> b), null);
+        var missing = SampleEvents.invoke(start, SampleEvents.http("start-run.json", 999_999, b -> b));
         assertError(missing, 404, "run_not_found");
-        var unknown = get.handleRequest(SampleEvents.http("get-run.json", 999_999, b -> b), null);
+        var unknown = SampleEvents.invoke(get, SampleEvents.http("get-run.json", 999_999, b -> b));
         assertError(unknown, 404, "run_not_found");
     }
 
@@ -139,34 +143,34 @@ class RunApiIT {
     void secondStartAndStopBeforeStartConflict() throws IOException {
         var run = scheduleSeedRun();
         assertError(stopRun(run), 409, "wrong_state");
-        assertEquals(200, startRun(run).getStatusCode());
+        assertEquals(200, startRun(run).status());
         assertError(startRun(run), 409, "wrong_state");
     }
 
     @Test
     void badInputIsExplainedAndLosesNothing() throws IOException {
         var run = scheduleSeedRun();
-        var badTs = start.handleRequest(SampleEvents.http("start-run.json", run.id(),
-                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("1369312595", "yesterday")), null);
+        var badTs = SampleEvents.invoke(start, SampleEvents.http("start-run.json", run.id(),
+                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("1369312595", "yesterday")));
         assertError(badTs, 400, "invalid_input");
         var notAnId = SampleEvents.http("get-run.json");
-        notAnId.setPathParameters(Map.of("id", "one"));
-        assertError(get.handleRequest(notAnId, null), 400, "invalid_input");
+        ((ObjectNode) notAnId.get("pathParameters")).put("id", "one");
+        assertError(SampleEvents.invoke(get, notAnId), 400, "invalid_input");
         var xml = SampleEvents.withBody(SampleEvents.http("start-run.json", run.id(), b -> b), "text/xml", "<token/>");
-        assertError(start.handleRequest(xml, null), 415, "unsupported_media_type");
+        assertError(SampleEvents.invoke(start, xml), 415, "unsupported_media_type");
         var noName = SampleEvents.withBody(SampleEvents.http("schedule-run-form.json"),
                 "application/x-www-form-urlencoded", "command=ls");
-        assertError(schedule.handleRequest(noName, null), 400, "invalid_input");
+        assertError(SampleEvents.invoke(schedule, noName), 400, "invalid_input");
         // the run is untouched by all of it
-        assertEquals(200, startRun(run).getStatusCode());
+        assertEquals(200, startRun(run).status());
     }
 
     @Test
     void stopBeforeItsStartTimeIsRefusedAndItsLogRemoved() throws IOException {
         var run = scheduleSeedRun();
         startRun(run);
-        var early = stop.handleRequest(SampleEvents.http("stop-run.json", run.id(),
-                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("1369322595", "1369312594")), null);
+        var early = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", run.id(),
+                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("1369322595", "1369312594")));
         assertError(early, 400, "invalid_input");
         assertEquals(0, AWS.s3.listObjectsV2(l -> l.bucket(LocalAws.BUCKET).prefix("logs/" + run.id() + "/")).keyCount());
     }
@@ -176,13 +180,13 @@ class RunApiIT {
         var run = scheduleSeedRun();
         startRun(run);
         String big = "x".repeat(9 * 1024 * 1024);
-        var tooLarge = stop.handleRequest(SampleEvents.http("stop-run.json", run.id(),
-                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("asdf%20123", big)), null);
+        var tooLarge = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", run.id(),
+                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("asdf%20123", big)));
         assertError(tooLarge, 413, "too_large");
         String fiveMb = "line of a simulation log\n".repeat(5 * 1024 * 1024 / 25 + 1);
-        var fits = stop.handleRequest(SampleEvents.http("stop-run.json", run.id(),
-                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("asdf%20123", fiveMb.replace("\n", "%0A").replace(" ", "+"))), null);
-        assertEquals(200, fits.getStatusCode(), fits.getBody());
+        var fits = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", run.id(),
+                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("asdf%20123", fiveMb.replace("\n", "%0A").replace(" ", "+"))));
+        assertEquals(200, fits.status(), fits.rawBody());
         assertEquals(fiveMb.length(), json(fits).get("log").get("bytes").asLong());
     }
 
@@ -190,9 +194,9 @@ class RunApiIT {
     void exitCodeMarksRunFailed() throws IOException {
         var run = scheduleSeedRun();
         startRun(run);
-        var failed = stop.handleRequest(SampleEvents.http("stop-run.json", run.id(),
-                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()) + "&exit=2"), null);
-        assertEquals(200, failed.getStatusCode(), failed.getBody());
+        var failed = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", run.id(),
+                b -> b.replace(SampleEvents.SEED_TOKEN, run.token()) + "&exit=2"));
+        assertEquals(200, failed.status(), failed.rawBody());
         assertEquals("FAILED", json(failed).get("status").asText());
         assertEquals(2, json(failed).get("exitCode").asInt());
     }
@@ -204,27 +208,27 @@ class RunApiIT {
         int contenders = 100;
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch go = new CountDownLatch(1);
-        List<Callable<APIGatewayV2HTTPResponse>> stops = new ArrayList<>();
+        List<Callable<Answer>> stops = new ArrayList<>();
         for (int i = 0; i < contenders; i++) {
             int n = i;
             // each contender is its own container: its own handler and clients
             StopRunHandler handler = n % 4 == 0 ? stop : new StopRunHandler(AWS.lifecycle());
             stops.add(() -> {
                 go.await();
-                return handler.handleRequest(SampleEvents.http("stop-run.json", run.id(),
-                        b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("asdf%20123", "contender%20" + n)), null);
+                return SampleEvents.invoke(handler, SampleEvents.http("stop-run.json", run.id(),
+                        b -> b.replace(SampleEvents.SEED_TOKEN, run.token()).replace("asdf%20123", "contender%20" + n)));
             });
         }
-        List<Future<APIGatewayV2HTTPResponse>> futures = stops.stream().map(pool::submit).toList();
+        List<Future<Answer>> futures = stops.stream().map(pool::submit).toList();
         go.countDown();
         List<Integer> statuses = new ArrayList<>();
-        for (Future<APIGatewayV2HTTPResponse> f : futures) {
-            statuses.add(f.get().getStatusCode());
+        for (Future<Answer> f : futures) {
+            statuses.add(f.get().status());
         }
         pool.shutdown();
         assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
         assertEquals(contenders - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
-        JsonNode view = json(get.handleRequest(SampleEvents.http("get-run.json", run.id(), b -> b), null));
+        JsonNode view = json(SampleEvents.invoke(get, SampleEvents.http("get-run.json", run.id(), b -> b)));
         String key = view.get("log").get("location").asText().substring(("s3://" + LocalAws.BUCKET + "/").length());
         String winnerLog = AWS.s3.getObjectAsBytes(g -> g.bucket(LocalAws.BUCKET).key(key)).asUtf8String();
         assertTrue(winnerLog.startsWith("contender "), winnerLog);
@@ -235,43 +239,47 @@ class RunApiIT {
     @Test
     void refusedEventsAreRetriedAndReportedWhenTheyKeepFailing() throws IOException {
         AWS.bus.failNextEntries(1);
-        var retried = schedule.handleRequest(SampleEvents.http("schedule-run-form.json"), null);
-        assertEquals(201, retried.getStatusCode());
+        var retried = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json"));
+        assertEquals(201, retried.status());
         assertNull(json(retried).get("warnings"), "one refused entry is retried, not reported");
         assertEquals(1, eventsOf(json(retried).get("id").asLong(), 1).size());
 
         AWS.bus.failNextEntries(3);
-        var refused = schedule.handleRequest(SampleEvents.http("schedule-run-form.json"), null);
-        assertEquals(201, refused.getStatusCode(), "the run exists, so the caller gets its token");
+        var refused = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json"));
+        assertEquals(201, refused.status(), "the run exists, so the caller gets its token");
         assertTrue(json(refused).get("warnings").get(0).asText().contains("Run Scheduled"));
     }
 
     @Test
     void recurringRuleInputSchedulesARun() throws IOException {
         var handler = new RecurringRunHandler(AWS.lifecycle());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> input = RunJson.MAPPER.readValue(SampleEvents.text("recurring-run.json"), Map.class);
-        Map<String, Object> result = handler.handleRequest(input, null);
-        long id = ((Number) result.get("id")).longValue();
-        JsonNode view = json(get.handleRequest(SampleEvents.http("get-run.json", id, b -> b), null));
+        var out = new ByteArrayOutputStream();
+        handler.handleRequest(new ByteArrayInputStream(SampleEvents.text("recurring-run.json").getBytes(StandardCharsets.UTF_8)), out, null);
+        long id = RunJson.MAPPER.readTree(out.toByteArray()).get("id").asLong();
+        JsonNode view = json(SampleEvents.invoke(get, SampleEvents.http("get-run.json", id, b -> b)));
         assertEquals("nightly", view.get("name").asText());
         assertEquals("SCHEDULED", view.get("status").asText());
     }
 
-    private static void assertError(APIGatewayV2HTTPResponse response, int status, String code) throws IOException {
-        assertEquals(status, response.getStatusCode(), response.getBody());
+    @Test
+    void recurringRuleWithoutInputFailsLoudly() {
+        var handler = new RecurringRunHandler(AWS.lifecycle());
+        var problem = assertThrows(InvalidInput.class, () -> handler.handleRequest(
+                new ByteArrayInputStream(SampleEvents.text("scheduled-rule.json").getBytes(StandardCharsets.UTF_8)),
+                new ByteArrayOutputStream(), null));
+        assertTrue(problem.getMessage().contains("Input"), problem.getMessage());
+    }
+
+    private static void assertError(Answer response, int status, String code) throws IOException {
+        assertEquals(status, response.status(), response.rawBody());
         JsonNode body = json(response);
         assertEquals(code, body.get("error").asText());
         assertFalse(body.get("message").asText().isBlank());
-        assertFalse(response.getBody().contains("at lackey."), "no stack traces");
+        assertFalse(response.rawBody().contains("at lackey."), "no stack traces");
     }
 
-    private static JsonNode json(APIGatewayV2HTTPResponse response) {
-        try {
-            return RunJson.MAPPER.readTree(response.getBody());
-        } catch (IOException e) {
-            throw new AssertionError("not JSON: " + response.getBody(), e);
-        }
+    private static JsonNode json(Answer response) {
+        return response.body();
     }
 
     /** The events the bus delivered for one run, in order, waiting briefly as delivery is asynchronous. */

@@ -1,20 +1,22 @@
 package lackey.api;
 
-import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.amazonaws.services.lambda.runtime.serialization.events.LambdaEventSerializers;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.UnaryOperator;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import lackey.aws.RunJson;
 
 /**
- * Reads the sample events in events/ (the files {@code sam local invoke -e} uses) with the Lambda
- * runtime's own serialisation, and adapts them to a run: its id and token replace the seed's.
+ * The sample events in events/ (the files {@code sam local invoke -e} uses), adapted to a run: its id
+ * and token replace the seed's. Handlers get them as the bytes Lambda would hand over.
  */
 final class SampleEvents {
 
@@ -24,12 +26,11 @@ final class SampleEvents {
     private SampleEvents() {
     }
 
-    static APIGatewayV2HTTPEvent http(String file) {
-        try (InputStream in = Files.newInputStream(EVENTS.resolve(file))) {
-            return LambdaEventSerializers.serializerFor(APIGatewayV2HTTPEvent.class, SampleEvents.class.getClassLoader())
-                    .fromJson(in);
+    static ObjectNode http(String file) {
+        try {
+            return (ObjectNode) RunJson.MAPPER.readTree(EVENTS.resolve(file).toFile());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read events/" + file, e);
+            throw new UncheckedIOException("cannot read events/" + file, e);
         }
     }
 
@@ -37,43 +38,58 @@ final class SampleEvents {
         try {
             return Files.readString(EVENTS.resolve(file));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read events/" + file, e);
+            throw new UncheckedIOException("cannot read events/" + file, e);
         }
     }
 
     /** The sample for the given run id, with its decoded body rewritten. */
-    static APIGatewayV2HTTPEvent http(String file, long runId, UnaryOperator<String> body) {
-        APIGatewayV2HTTPEvent event = http(file);
-        if (event.getPathParameters() != null && event.getPathParameters().containsKey("id")) {
-            Map<String, String> path = new HashMap<>(event.getPathParameters());
-            path.put("id", Long.toString(runId));
-            event.setPathParameters(path);
-            event.setRawPath(event.getRawPath().replaceAll("/\\d+$", "/" + runId));
+    static ObjectNode http(String file, long runId, UnaryOperator<String> body) {
+        ObjectNode event = http(file);
+        if (event.path("pathParameters").has("id")) {
+            ((ObjectNode) event.get("pathParameters")).put("id", Long.toString(runId));
+            event.put("rawPath", event.get("rawPath").asText().replaceAll("/\\d+$", "/" + runId));
         }
-        String decoded = decodedBody(event);
-        String rewritten = body.apply(decoded);
-        event.setBody(event.getIsBase64Encoded()
+        String rewritten = body.apply(decodedBody(event));
+        event.put("body", event.path("isBase64Encoded").asBoolean()
                 ? Base64.getEncoder().encodeToString(rewritten.getBytes(StandardCharsets.UTF_8))
                 : rewritten);
         return event;
     }
 
-    static String decodedBody(APIGatewayV2HTTPEvent event) {
-        if (event.getBody() == null) {
+    static String decodedBody(JsonNode event) {
+        if (!event.hasNonNull("body")) {
             return "";
         }
-        return event.getIsBase64Encoded()
-                ? new String(Base64.getDecoder().decode(event.getBody()), StandardCharsets.UTF_8)
-                : event.getBody();
+        return event.path("isBase64Encoded").asBoolean()
+                ? new String(Base64.getDecoder().decode(event.get("body").asText()), StandardCharsets.UTF_8)
+                : event.get("body").asText();
     }
 
     /** The same event with another content type and a plain body. */
-    static APIGatewayV2HTTPEvent withBody(APIGatewayV2HTTPEvent event, String contentType, String body) {
-        Map<String, String> headers = new HashMap<>(event.getHeaders());
-        headers.put("content-type", contentType);
-        event.setHeaders(headers);
-        event.setBody(body);
-        event.setIsBase64Encoded(false);
+    static ObjectNode withBody(ObjectNode event, String contentType, String body) {
+        ((ObjectNode) event.get("headers")).put("content-type", contentType);
+        event.put("body", body);
+        event.put("isBase64Encoded", false);
         return event;
+    }
+
+    /** A handler's answer to an HTTP event: status, headers and the JSON body. */
+    record Answer(int status, JsonNode headers, JsonNode body, String rawBody) {
+        String header(String name) {
+            return headers.path(name).asText(null);
+        }
+    }
+
+    /** Invokes a stream handler as the Lambda runtime does: event bytes in, response bytes out. */
+    static Answer invoke(RequestStreamHandler handler, JsonNode event) {
+        try {
+            var out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(RunJson.MAPPER.writeValueAsBytes(event)), out, null);
+            JsonNode response = RunJson.MAPPER.readTree(out.toByteArray());
+            String raw = response.path("body").asText();
+            return new Answer(response.path("statusCode").asInt(), response.path("headers"), RunJson.MAPPER.readTree(raw), raw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
