@@ -187,7 +187,9 @@ final class EmulatorProcess implements AutoCloseable {
             return;
         }
         closed = true;
-        boolean diedOnItsOwn = !process.isAlive();
+        // Ctrl-C in a terminal signals the whole process group, so the child may have exited on
+        // SIGINT or SIGTERM just before us: that is a normal stop, not a crash worth reporting.
+        boolean diedOnItsOwn = !process.isAlive() && process.exitValue() != 130 && process.exitValue() != 143;
         stopProcess();
         if (diedOnItsOwn) {
             System.err.println("lackey: " + name + " had already exited with code " + process.exitValue()

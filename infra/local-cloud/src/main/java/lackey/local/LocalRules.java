@@ -1,0 +1,194 @@
+package lackey.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import lackey.emulators.LocalEventBus;
+import lackey.local.template.ContainerDefinition;
+import lackey.local.template.RuleDefinition;
+import lackey.local.template.RuleTarget;
+import lackey.local.template.SamTemplate;
+
+/**
+ * The EventBridge rules of template.yaml, wired to local targets: pattern rules are registered on the
+ * local bus (matched there with event-ruler), {@code rate(...)} schedules fire on a timer. A target that
+ * is a template function is invoked asynchronously through the local Lambda service; an ECS task target
+ * runs its container's command as a local process (see {@link Simulations}).
+ */
+final class LocalRules implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern RATE = Pattern.compile("rate\\(\\s*(\\d+)\\s+(minute|minutes|hour|hours|day|days)\\s*\\)");
+
+    private final SamTemplate template;
+    private final FunctionHosts functions;
+    private final Simulations simulations;
+    private final String apiUrl;
+    private final PrintStream log;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            runnable -> Thread.ofPlatform().daemon(true).name("lackey-schedules").unstarted(runnable));
+
+    LocalRules(SamTemplate template, FunctionHosts functions, Simulations simulations, String apiUrl, PrintStream log) {
+        this.template = template;
+        this.functions = functions;
+        this.simulations = simulations;
+        this.apiUrl = apiUrl;
+        this.log = log;
+    }
+
+    /** Registers every enabled pattern rule on {@code bus} and starts the timers of enabled rate schedules. */
+    void start(LocalEventBus bus) {
+        for (RuleDefinition rule : template.rules()) {
+            if (!rule.enabled()) {
+                log.println("[events] rule " + rule.name() + " is disabled in template.yaml; not active locally");
+                continue;
+            }
+            if (rule.eventPattern().isPresent()) {
+                for (RuleTarget target : rule.targets()) {
+                    bus.addRule(rule.busName(), rule.name(), rule.eventPattern().get(),
+                            event -> deliver(rule, target, event));
+                }
+                log.println("[events] rule " + rule.name() + " on bus " + rule.busName() + " -> " + describe(rule));
+            }
+            rule.scheduleExpression().ifPresent(expression -> schedule(rule, expression));
+        }
+    }
+
+    private void schedule(RuleDefinition rule, String expression) {
+        Optional<Duration> period = rate(expression);
+        if (period.isEmpty()) {
+            log.println("[events] schedule " + rule.name() + " (" + expression + ") is not fired locally: only rate(...) is");
+            return;
+        }
+        long millis = period.get().toMillis();
+        timer.scheduleAtFixedRate(() -> fire(rule), millis, millis, TimeUnit.MILLISECONDS);
+        log.println("[events] schedule " + rule.name() + " fires every " + period.get() + " -> " + describe(rule));
+    }
+
+    /** Sends {@code rule}'s scheduled event to its targets now, as EventBridge does when the schedule is due. */
+    void fire(RuleDefinition rule) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", template.names().accountId());
+        event.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        event.put("region", template.names().region());
+        event.putArray("resources").add(ruleArn(rule));
+        event.putObject("detail");
+        String json = event.toString();
+        rule.targets().forEach(target -> deliver(rule, target, json));
+    }
+
+    /** EventBridge's {@code rate(N unit)} as a period; empty for {@code cron(...)} and anything else. */
+    static Optional<Duration> rate(String expression) {
+        Matcher matcher = RATE.matcher(expression.trim());
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        long amount = Long.parseLong(matcher.group(1));
+        String unit = matcher.group(2);
+        return Optional.of(unit.startsWith("minute") ? Duration.ofMinutes(amount)
+                : unit.startsWith("hour") ? Duration.ofHours(amount) : Duration.ofDays(amount));
+    }
+
+    private void deliver(RuleDefinition rule, RuleTarget target, String eventJson) {
+        try {
+            JsonNode event = JSON.readTree(eventJson);
+            String input = input(rule, target, event, eventJson);
+            if (target.ecsTask().isPresent()) {
+                runTask(rule, target, event, input);
+            } else if (target.function().isPresent()) {
+                String name = template.function(target.function().get()).orElseThrow().functionName();
+                functions.invokeAsync(name, input.getBytes(StandardCharsets.UTF_8));
+            } else {
+                log.println("[events] rule " + rule.name() + ": target " + target.id() + " (" + target.arn()
+                        + ") has no local counterpart; event " + event.path("id").asText() + " not delivered to it");
+            }
+        } catch (Exception e) {
+            log.println("[events] rule " + rule.name() + ": delivery to target " + target.id() + " failed: " + e);
+        }
+    }
+
+    // What the target receives: InputTransformer, constant Input, InputPath, or the event itself.
+    private String input(RuleDefinition rule, RuleTarget target, JsonNode event, String eventJson) {
+        if (target.inputTransformer().isPresent()) {
+            var transformer = target.inputTransformer().get();
+            return new InputTransformer(transformer.inputPathsMap(), transformer.inputTemplate())
+                    .apply(event, rule.name(), ruleArn(rule));
+        }
+        if (target.input().isPresent()) {
+            return target.input().get();
+        }
+        if (target.inputPath().isPresent()) {
+            return InputTransformer.select(event, target.inputPath().get()).toString();
+        }
+        return eventJson;
+    }
+
+    // ECS RunTask with overrides, locally: the overridden (or defined) command with the container's environment.
+    private void runTask(RuleDefinition rule, RuleTarget target, JsonNode event, String input) throws Exception {
+        JsonNode overrides = JSON.readTree(input);
+        JsonNode override = overrides.path("containerOverrides").path(0);
+        String containerName = override.path("name").isMissingNode() ? null : override.path("name").asText();
+        Optional<ContainerDefinition> container = target.ecsTask().get().container(containerName);
+        List<String> command = new ArrayList<>(container.map(ContainerDefinition::command).orElse(List.of()));
+        if (override.has("command")) {
+            command.clear();
+            override.get("command").forEach(part -> command.add(part.asText()));
+        }
+        Map<String, String> environment = new LinkedHashMap<>(container.map(ContainerDefinition::environment).orElse(Map.of()));
+        override.path("environment").forEach(pair -> environment.put(pair.path("name").asText(), pair.path("value").asText()));
+        // The deployed value names API Gateway's host; locally the simulation reports to this local cloud.
+        environment.put("LACKEY_API", apiUrl);
+        String runId = environment.getOrDefault("LACKEY_RUN_ID", event.path("id").asText());
+        if (command.isEmpty()) {
+            log.println("[ecs] rule " + rule.name() + ": run " + runId
+                    + " has no command; an image's default command has no local equivalent, nothing started");
+            return;
+        }
+        simulations.launch(runId, command, environment);
+    }
+
+    private String ruleArn(RuleDefinition rule) {
+        String bus = rule.busName().equals("default") ? "" : rule.busName() + "/";
+        return "arn:aws:events:" + template.names().region() + ":" + template.names().accountId() + ":rule/" + bus + rule.name();
+    }
+
+    private String describe(RuleDefinition rule) {
+        List<String> targets = new ArrayList<>();
+        for (RuleTarget target : rule.targets()) {
+            if (target.ecsTask().isPresent()) {
+                targets.add("ECS task (runs the command as a local process)");
+            } else if (target.function().isPresent()) {
+                targets.add("function " + target.function().get());
+            } else {
+                targets.add(target.arn().toLowerCase(Locale.ROOT) + " (not emulated)");
+            }
+        }
+        return String.join(", ", targets);
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}

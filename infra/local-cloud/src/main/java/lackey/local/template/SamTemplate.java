@@ -1,0 +1,300 @@
+package lackey.local.template;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the local cloud runs, read from template.yaml: functions (SAM {@code Globals} merged, environment
+ * resolved to local values), their HTTP routes and schedules, tables, buckets, buses and EventBridge
+ * rules. Nothing about them is written down anywhere else.
+ */
+public final class SamTemplate {
+
+    private final LocalNames names;
+    private final Intrinsics intrinsics;
+    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private final List<FunctionDefinition> functions = new ArrayList<>();
+    private final List<TableDefinition> tables = new ArrayList<>();
+    private final List<BucketDefinition> buckets = new ArrayList<>();
+    private final List<BusDefinition> buses = new ArrayList<>();
+    private final List<RuleDefinition> rules = new ArrayList<>();
+
+    private SamTemplate(JsonNode template, LocalNames names) {
+        this.names = names;
+        this.intrinsics = new Intrinsics(template, names);
+        for (Map.Entry<String, JsonNode> parameter : template.path("Parameters").properties()) {
+            JsonNode value = intrinsics.ref(parameter.getKey());
+            parameters.put(parameter.getKey(), value.isArray() ? joined(value) : value.asText());
+        }
+        JsonNode globals = template.path("Globals").path("Function");
+        Map<String, String> functionArns = new HashMap<>();
+        for (Map.Entry<String, JsonNode> resource : template.path("Resources").properties()) {
+            String type = resource.getValue().path("Type").asText();
+            if (type.equals("AWS::Serverless::Function") || type.equals("AWS::Lambda::Function")) {
+                functionArns.put(intrinsics.attribute(resource.getKey(), "Arn"), resource.getKey());
+            }
+        }
+        for (Map.Entry<String, JsonNode> entry : template.path("Resources").properties()) {
+            String logicalId = entry.getKey();
+            JsonNode resource = entry.getValue();
+            if (resource.has("Condition") && !intrinsics.condition(resource.get("Condition").asText())) {
+                continue;
+            }
+            JsonNode properties = resource.path("Properties");
+            switch (resource.path("Type").asText()) {
+                case "AWS::Serverless::Function" -> readFunction(logicalId, merged(globals, properties));
+                case "AWS::DynamoDB::Table" -> tables.add(new TableDefinition(logicalId,
+                        intrinsics.physicalName(logicalId), intrinsics.resolve(properties)));
+                case "AWS::Serverless::SimpleTable" -> tables.add(new TableDefinition(logicalId,
+                        intrinsics.physicalName(logicalId), simpleTable(intrinsics.resolve(properties))));
+                case "AWS::S3::Bucket" -> buckets.add(new BucketDefinition(logicalId, intrinsics.physicalName(logicalId)));
+                case "AWS::Events::EventBus" -> buses.add(new BusDefinition(logicalId, intrinsics.physicalName(logicalId)));
+                case "AWS::Events::Rule" -> rules.add(readRule(logicalId, template, intrinsics.resolve(properties), functionArns));
+                default -> {
+                    // other resources (policies, roles, ECS, the HTTP API itself) need no local counterpart
+                }
+            }
+        }
+    }
+
+    /** Reads template.yaml (CloudFormation short tags included) and resolves it with the local names. */
+    public static SamTemplate read(Path templateYaml, LocalNames names) {
+        return of(CloudFormationYaml.read(templateYaml), names);
+    }
+
+    /** Builds the model from a template already parsed to JSON. */
+    public static SamTemplate of(JsonNode template, LocalNames names) {
+        return new SamTemplate(template, names);
+    }
+
+    public LocalNames names() {
+        return names;
+    }
+
+    /** Parameter values in force locally (defaults unless overridden); lists joined with commas. */
+    public Map<String, String> parameters() {
+        return Map.copyOf(parameters);
+    }
+
+    public List<FunctionDefinition> functions() {
+        return List.copyOf(functions);
+    }
+
+    /** The function with this logical id or function name. */
+    public Optional<FunctionDefinition> function(String name) {
+        return functions.stream().filter(f -> f.logicalId().equals(name) || f.functionName().equals(name)).findFirst();
+    }
+
+    public List<TableDefinition> tables() {
+        return List.copyOf(tables);
+    }
+
+    public List<BucketDefinition> buckets() {
+        return List.copyOf(buckets);
+    }
+
+    public List<BusDefinition> buses() {
+        return List.copyOf(buses);
+    }
+
+    /** Every rule: the template's {@code AWS::Events::Rule}s and those SAM makes from function events. */
+    public List<RuleDefinition> rules() {
+        return List.copyOf(rules);
+    }
+
+    /** Every HTTP route of every function. */
+    public List<HttpRoute> routes() {
+        return functions.stream().flatMap(f -> f.routes().stream()).toList();
+    }
+
+    private void readFunction(String logicalId, JsonNode properties) {
+        String handler = intrinsics.resolveText(properties.get("Handler"), logicalId + ".Handler");
+        if (handler == null) {
+            throw new TemplateException(logicalId + " has no Handler");
+        }
+        int separator = handler.indexOf("::");
+        String handlerClass = separator < 0 ? handler : handler.substring(0, separator);
+        String handlerMethod = separator < 0 ? "handleRequest" : handler.substring(separator + 2);
+
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> variable : properties.path("Environment").path("Variables").properties()) {
+            String value = intrinsics.resolveText(variable.getValue(), logicalId + " environment " + variable.getKey());
+            if (value != null) {
+                environment.put(variable.getKey(), value);
+            }
+        }
+        String functionName = intrinsics.physicalName(logicalId);
+        int timeout = intOr(properties.get("Timeout"), 3, logicalId + ".Timeout");
+        int memory = intOr(properties.get("MemorySize"), 128, logicalId + ".MemorySize");
+
+        List<HttpRoute> routes = new ArrayList<>();
+        List<ScheduleDefinition> schedules = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> event : properties.path("Events").properties()) {
+            String eventName = event.getKey();
+            JsonNode eventProperties = intrinsics.resolve(event.getValue().path("Properties"));
+            String functionArn = intrinsics.attribute(logicalId, "Arn");
+            RuleTarget target = new RuleTarget(logicalId + eventName + "Target", functionArn, Optional.of(logicalId),
+                    text(eventProperties, "Input"), text(eventProperties, "InputPath"),
+                    transformer(eventProperties.get("InputTransformer")), Optional.empty());
+            switch (event.getValue().path("Type").asText()) {
+                case "HttpApi" -> routes.add(new HttpRoute(
+                        eventProperties.path("Method").asText("ANY").toUpperCase(Locale.ROOT).replace("*", "ANY"),
+                        eventProperties.path("Path").asText("$default"), logicalId));
+                case "Schedule", "ScheduleV2" -> {
+                    String expression = text(eventProperties, "Schedule")
+                            .or(() -> text(eventProperties, "ScheduleExpression"))
+                            .orElseThrow(() -> new TemplateException(logicalId + " event " + eventName + " has no schedule"));
+                    boolean enabled = enabled(eventProperties);
+                    ScheduleDefinition schedule = new ScheduleDefinition(eventName, expression, enabled, target.input());
+                    schedules.add(schedule);
+                    rules.add(new RuleDefinition(logicalId + eventName,
+                            text(eventProperties, "Name").orElse(logicalId + eventName), "default", Optional.empty(),
+                            Optional.of(expression), enabled, List.of(target)));
+                }
+                case "EventBridgeRule", "CloudWatchEvent" -> rules.add(new RuleDefinition(logicalId + eventName,
+                        text(eventProperties, "RuleName").orElse(logicalId + eventName),
+                        busName(text(eventProperties, "EventBusName").orElse("default")),
+                        Optional.of(Intrinsics.json(eventProperties.path("Pattern"))), Optional.empty(),
+                        enabled(eventProperties), List.of(target)));
+                default -> {
+                    // other event sources (SQS, S3 …) are not emulated
+                }
+            }
+        }
+        functions.add(new FunctionDefinition(logicalId, functionName, handlerClass, handlerMethod, environment,
+                timeout, memory, routes, schedules));
+    }
+
+    private RuleDefinition readRule(String logicalId, JsonNode template, JsonNode properties,
+                                    Map<String, String> functionArns) {
+        List<RuleTarget> targets = new ArrayList<>();
+        for (JsonNode target : properties.path("Targets")) {
+            String arn = target.path("Arn").asText();
+            Optional<String> function = Optional.ofNullable(functionArns.get(arn));
+            Optional<EcsTaskTarget> ecs = Optional.empty();
+            if (target.has("EcsParameters")) {
+                JsonNode ecsParameters = target.get("EcsParameters");
+                ecs = Optional.of(new EcsTaskTarget(ecsParameters,
+                        containers(template, ecsParameters.path("TaskDefinitionArn").asText())));
+            }
+            targets.add(new RuleTarget(target.path("Id").asText(), arn, function, text(target, "Input"),
+                    text(target, "InputPath"), transformer(target.get("InputTransformer")), ecs));
+        }
+        JsonNode pattern = properties.get("EventPattern");
+        return new RuleDefinition(logicalId, intrinsics.physicalName(logicalId),
+                busName(text(properties, "EventBusName").orElse("default")),
+                pattern == null ? Optional.empty() : Optional.of(Intrinsics.json(pattern)),
+                text(properties, "ScheduleExpression"), enabled(properties), targets);
+    }
+
+    private List<ContainerDefinition> containers(JsonNode template, String taskDefinitionArn) {
+        List<ContainerDefinition> containers = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> resource : template.path("Resources").properties()) {
+            if (!resource.getValue().path("Type").asText().equals("AWS::ECS::TaskDefinition")
+                    || !intrinsics.attribute(resource.getKey(), "Arn").equals(taskDefinitionArn)) {
+                continue;
+            }
+            JsonNode definitions = intrinsics.resolve(resource.getValue().path("Properties").path("ContainerDefinitions"));
+            for (JsonNode container : definitions) {
+                List<String> command = new ArrayList<>();
+                container.path("Command").forEach(part -> command.add(part.asText()));
+                Map<String, String> environment = new LinkedHashMap<>();
+                container.path("Environment").forEach(pair -> environment.put(pair.path("Name").asText(),
+                        pair.path("Value").asText()));
+                containers.add(new ContainerDefinition(container.path("Name").asText(), command, environment));
+            }
+        }
+        return containers;
+    }
+
+    private static Optional<InputTransformerDefinition> transformer(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        Map<String, String> paths = new LinkedHashMap<>();
+        node.path("InputPathsMap").properties().forEach(e -> paths.put(e.getKey(), e.getValue().asText()));
+        return Optional.of(new InputTransformerDefinition(paths, node.path("InputTemplate").asText()));
+    }
+
+    // EventBusName may be a name or an ARN ending in event-bus/<name>.
+    private static String busName(String nameOrArn) {
+        int at = nameOrArn.lastIndexOf("event-bus/");
+        return at < 0 ? nameOrArn : nameOrArn.substring(at + "event-bus/".length());
+    }
+
+    private static boolean enabled(JsonNode properties) {
+        if (properties.has("Enabled")) {
+            return properties.get("Enabled").asBoolean(Boolean.parseBoolean(properties.get("Enabled").asText()));
+        }
+        if (properties.has("State")) {
+            return properties.get("State").asText().equalsIgnoreCase("ENABLED");
+        }
+        return true;
+    }
+
+    private static Optional<String> text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            return Optional.empty();
+        }
+        return Optional.of(Intrinsics.json(value));
+    }
+
+    private int intOr(JsonNode node, int fallback, String where) {
+        String text = node == null ? null : intrinsics.resolveText(node, where);
+        try {
+            return text == null ? fallback : Integer.parseInt(text.trim());
+        } catch (NumberFormatException e) {
+            throw new TemplateException(where + " is not a whole number: " + text);
+        }
+    }
+
+    private static String joined(JsonNode list) {
+        List<String> items = new ArrayList<>();
+        list.forEach(item -> items.add(item.asText()));
+        return String.join(",", items);
+    }
+
+    // SAM's Globals: maps merge (the function's own entries win), anything else the function sets replaces the global.
+    static JsonNode merged(JsonNode globals, JsonNode own) {
+        if (globals == null || globals.isMissingNode() || !globals.isObject()) {
+            return own;
+        }
+        if (own == null || own.isMissingNode() || !own.isObject()) {
+            return own == null || own.isMissingNode() ? globals : own;
+        }
+        ObjectNode out = globals.deepCopy();
+        for (Map.Entry<String, JsonNode> field : own.properties()) {
+            JsonNode global = out.get(field.getKey());
+            boolean intrinsic = field.getValue().size() == 1 && field.getValue().isObject()
+                    && field.getValue().fieldNames().next().matches("Ref|Fn::.*");
+            if (global != null && global.isObject() && field.getValue().isObject() && !intrinsic) {
+                out.set(field.getKey(), merged(global, field.getValue()));
+            } else {
+                out.set(field.getKey(), field.getValue());
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode simpleTable(JsonNode properties) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        String name = properties.path("PrimaryKey").path("Name").asText("id");
+        String type = properties.path("PrimaryKey").path("Type").asText("String");
+        ObjectNode table = nodes.objectNode();
+        table.putArray("AttributeDefinitions").addObject().put("AttributeName", name)
+                .put("AttributeType", type.equals("Number") ? "N" : type.equals("Binary") ? "B" : "S");
+        table.putArray("KeySchema").addObject().put("AttributeName", name).put("KeyType", "HASH");
+        table.put("BillingMode", "PAY_PER_REQUEST");
+        return table;
+    }
+}
