@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -43,7 +44,7 @@ public final class RunLifecycle {
 
     public Scheduled schedule(RunSpec spec) {
         Token token = Token.generate();
-        Run run = Run.scheduled(ids.next(), spec, clock.instant());
+        Run run = Run.scheduled(ids.next(), spec, now());
         store.create(run, token.hash());
         var event = new RunEvent.Scheduled(run, spec.dispatched() ? Optional.of(token) : Optional.empty());
         return new Scheduled(run, token, events.publish(event));
@@ -51,14 +52,14 @@ public final class RunLifecycle {
 
     public Transition start(RunId id, Token token, ClientTime started) {
         TokenHash hash = token.hash();
-        Run run = store.markStarted(id, hash, started, clock.instant())
+        Run run = store.markStarted(id, hash, started, now())
                 .orElseThrow(() -> rejection(id, hash, RunStatus.SCHEDULED, "start", Optional.empty()));
         return new Transition(run, events.publish(new RunEvent.Started(run)));
     }
 
     public Transition stop(RunId id, Token token, ClientTime stopped, StopReport report, Optional<String> log) {
         TokenHash hash = token.hash();
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<LogRef> storedLog = log.map(text -> logs.put(id, attemptId(now), checkedLog(text)));
         Optional<Run> run = store.markStopped(id, hash, stopped, now, report, storedLog);
         if (run.isEmpty()) {
@@ -106,6 +107,11 @@ public final class RunLifecycle {
             throw new TooLarge("log is larger than " + MAX_INLINE_LOG_BYTES + " bytes");
         }
         return text;
+    }
+
+    /** Server receive times, to the millisecond: finer digits are noise across machines. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Orders attempts by time and keeps concurrent ones apart. */

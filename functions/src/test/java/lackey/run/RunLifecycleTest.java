@@ -128,6 +128,16 @@ class RunLifecycleTest {
     }
 
     @Test
+    void serverTimesAreKeptToTheMillisecond() {
+        var precise = new RunLifecycle(store, new RecordingPorts.Ids(), logs, events,
+                Clock.fixed(Instant.parse("2026-11-27T12:00:00.123456789Z"), ZoneOffset.UTC));
+        var scheduled = precise.schedule(tracked("seed"));
+        var started = precise.start(scheduled.run().id(), scheduled.token(), new ClientTime(1));
+        assertEquals(Instant.parse("2026-11-27T12:00:00.123Z"), started.run().scheduledAt());
+        assertEquals(Instant.parse("2026-11-27T12:00:00.123Z"), started.run().startedReceivedAt().orElseThrow());
+    }
+
+    @Test
     void getOfUnknownRunIsNotFound() {
         var problem = assertThrows(RunNotFound.class, () -> runs.get(new RunId(7)));
         assertInstanceOf(RunException.class, problem);
