@@ -54,12 +54,13 @@ public final class DynamoRunStore implements RunStore {
     public Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt) {
         var values = new HashMap<String, AttributeValue>();
         values.put(":running", text(RunStatus.RUNNING.name()));
+        values.put(":runningShard", text(RunItems.statusShard(RunStatus.RUNNING, id)));
         values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
         values.put(":hash", text(tokenHash.hex()));
         values.put(":ts", number(started.epochSeconds()));
         values.put(":now", text(receivedAt.toString()));
         return transition(id,
-                "SET #status = :running, " + RunItems.STARTED_TS + " = :ts, " + RunItems.STARTED_AT + " = :now",
+                "SET #status = :running, " + RunItems.STATUS_SHARD + " = :runningShard, " + RunItems.STARTED_TS + " = :ts, " + RunItems.STARTED_AT + " = :now",
                 "#status = :scheduled AND " + RunItems.TOKEN_HASH + " = :hash",
                 values);
     }
@@ -69,11 +70,12 @@ public final class DynamoRunStore implements RunStore {
                                      StopReport report, Optional<LogRef> log) {
         var values = new HashMap<String, AttributeValue>();
         values.put(":end", text(report.status().name()));
+        values.put(":endShard", text(RunItems.statusShard(report.status(), id)));
         values.put(":running", text(RunStatus.RUNNING.name()));
         values.put(":hash", text(tokenHash.hex()));
         values.put(":ts", number(stopped.epochSeconds()));
         values.put(":now", text(receivedAt.toString()));
-        var update = new StringBuilder("SET #status = :end, " + RunItems.STOPPED_TS + " = :ts, "
+        var update = new StringBuilder("SET #status = :end, " + RunItems.STATUS_SHARD + " = :endShard, " + RunItems.STOPPED_TS + " = :ts, "
                 + RunItems.STOPPED_AT + " = :now");
         report.exitCode().ifPresent(code -> {
             update.append(", ").append(RunItems.EXIT_CODE).append(" = :exit");

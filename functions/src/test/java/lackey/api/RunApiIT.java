@@ -89,6 +89,9 @@ class RunApiIT {
                 .key(Map.of("id", AttributeValue.fromN(Long.toString(run.id()))))).item();
         assertEquals(Token.presented(run.token()).hash().hex(), item.get("tokenHash").s());
         assertFalse(item.toString().contains(run.token()), "the token is never stored in clear");
+        assertEquals("FINISHED#" + run.id() % 8, item.get("statusShard").s(), "the by-status index follows the status");
+        assertEquals("runs#" + run.id() % 8, item.get("listShard").s());
+        assertTrue(item.get("listOrder").s().matches("\\d{13}#0*" + run.id()), item.get("listOrder").s());
 
         String location = view.get("log").get("location").asText();
         String key = location.substring(("s3://" + LocalAws.BUCKET + "/").length());
