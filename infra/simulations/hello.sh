@@ -10,14 +10,23 @@ set -u
 log=$(mktemp "${TMPDIR:-/tmp}/lackey-hello.XXXXXX")
 trap 'rm -f "$log"' EXIT
 
+# In ECS (and in the local cloud) the task's metadata endpoint names this task; the start call passes its
+# ARN on, so that cancelling the run can stop the task. Outside ECS there is no task, and no task field.
+task=""
+if [ -n "${ECS_CONTAINER_METADATA_URI_V4:-}" ]; then
+  task=$(curl -sS -f "$ECS_CONTAINER_METADATA_URI_V4/task" | sed -n 's/.*"TaskARN" *: *"\([^"]*\)".*/\1/p')
+fi
+if [ -n "$task" ]; then set -- --data-urlencode "task=$task"; else set --; fi
+
 curl -sS -f -o /dev/null -H "Accept: application/json" -X PUT \
-  --data-urlencode "token=$LACKEY_RUN_TOKEN" -d "ts=$(date +%s)" \
+  --data-urlencode "token=$LACKEY_RUN_TOKEN" -d "ts=$(date +%s)" "$@" \
   "$LACKEY_API/api/run/start/$LACKEY_RUN_ID" || exit 1
 
 # The "simulation": a few lines of output, standing in for real work.
 status=0
 {
   echo "hello from run $LACKEY_RUN_ID"
+  echo "task: ${task:-none}"
   echo "params: ${LACKEY_PARAMS:-{\}}"
   for step in 1 2 3; do
     echo "step $step of 3"

@@ -1,11 +1,14 @@
 package lackey.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Map;
 import lackey.aws.RunJson;
 import lackey.run.InvalidInput;
+import lackey.run.LogNotFound;
 import lackey.run.RunException;
 import lackey.run.RunNotFound;
+import lackey.run.SweepFailed;
 import lackey.run.TooLarge;
 import lackey.run.UnsupportedBody;
 import lackey.run.WrongState;
@@ -27,16 +30,32 @@ final class HttpResponses {
         return new HttpResponse(201, Map.of("content-type", JSON, "location", location), body);
     }
 
+    /**
+     * A 302 to a short-lived URL (a presigned S3 link). The body repeats it for scripts; no-store, because the
+     * URL carries a signature and expires.
+     */
+    static HttpResponse redirect(String location, JsonNode body) {
+        return new HttpResponse(302, Map.of("content-type", JSON, "location", location, "cache-control", "no-store"), body);
+    }
+
     static HttpResponse failure(RunException problem) {
         int status = switch (problem) {
             case InvalidInput p -> 400;
             case WrongToken p -> 403;
             case RunNotFound p -> 404;
+            case LogNotFound p -> 404;
             case WrongState p -> 409;
             case TooLarge p -> 413;
             case UnsupportedBody p -> 415;
+            case SweepFailed p -> 503;
         };
-        return error(status, problem.code(), problem.getMessage());
+        HttpResponse response = error(status, problem.code(), problem.getMessage());
+        if (problem instanceof SweepFailed failed) {
+            // exactly which runs of the undone sweep still exist (normally none), for the caller to act on
+            var existing = ((ObjectNode) response.body()).putArray("existing");
+            failed.existing().forEach(id -> existing.add(id.value()));
+        }
+        return response;
     }
 
     /** A 500 tells the caller only the request id to quote; the stack went to the function's log. */

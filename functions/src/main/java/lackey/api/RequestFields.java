@@ -94,6 +94,25 @@ final class RequestFields {
                 .toList();
     }
 
+    /**
+     * A structured field as JSON, for the caller to read: the JSON body's value, or in a form the field's JSON
+     * text parsed. Empty when absent or null.
+     */
+    Optional<JsonNode> json(String name) {
+        if (json != null) {
+            return Optional.ofNullable(json.get(name)).filter(value -> !value.isNull());
+        }
+        Optional<String> text = text(name).filter(t -> !t.isBlank());
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(RunJson.MAPPER.readTree(text.get()));
+        } catch (IOException e) {
+            throw new InvalidInput(name + " is not valid JSON");
+        }
+    }
+
     /** A flat object of scalars: a JSON object, or in a form a field holding JSON object text. */
     Map<String, Object> scalars(String name) {
         JsonNode value;

@@ -1,6 +1,7 @@
 package lackey.api;
 
 import lackey.run.RunSpec;
+import lackey.run.Timeouts;
 
 /** Reads a run spec (name, command, params, tags) from request fields, form or JSON alike. */
 final class RunSpecs {
@@ -13,6 +14,7 @@ final class RunSpecs {
                 fields.text("name").orElse(null),
                 fields.text("command"),
                 fields.scalars("params"),
-                fields.list("tags"));
+                fields.list("tags"),
+                Timeouts.parse(fields.text("startTimeout"), fields.text("heartbeatTimeout"), fields.text("maxDuration")));
     }
 }

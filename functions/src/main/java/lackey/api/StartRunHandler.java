@@ -12,7 +12,10 @@ import lackey.run.ClientTime;
 import lackey.run.RunLifecycle;
 import lackey.run.Token;
 
-/** {@code PUT /api/run/start/{id}} with {@code token} and {@code ts}: the simulation reports its start. */
+/**
+ * {@code PUT /api/run/start/{id}} with {@code token}, {@code ts} and optionally {@code task} (the ECS task
+ * ARN, so that a cancellation can stop it): the simulation reports its start.
+ */
 public final class StartRunHandler implements RequestStreamHandler {
 
     private final RunLifecycle runs;
@@ -31,7 +34,8 @@ public final class StartRunHandler implements RequestStreamHandler {
             var fields = request.fields();
             var started = runs.start(request.runId(),
                     Token.presented(fields.text("token").orElse(null)),
-                    ClientTime.parse("ts", fields.text("ts").orElse(null), Instant.now()));
+                    ClientTime.parse("ts", fields.text("ts").orElse(null), Instant.now()),
+                    fields.text("task"));
             var body = RunJson.of(started.run());
             Warnings.unpublished(body, started.published(), "Run Started");
             return HttpResponses.ok(body);

@@ -15,7 +15,8 @@ import lackey.run.Token;
 
 /**
  * {@code PUT /api/run/stop/{id}} with {@code token}, {@code ts}, {@code log} and optionally {@code status}
- * (FINISHED or FAILED) or {@code exit} (non-zero means FAILED): the simulation reports its end.
+ * (FINISHED or FAILED) or {@code exit} (non-zero means FAILED): the simulation reports its end. A log too
+ * large to send inline is uploaded first ({@link LogUploadHandler}) and named by {@code logUpload} instead.
  */
 public final class StopRunHandler implements RequestStreamHandler {
 
@@ -37,7 +38,8 @@ public final class StopRunHandler implements RequestStreamHandler {
                     Token.presented(fields.text("token").orElse(null)),
                     ClientTime.parse("ts", fields.text("ts").orElse(null), Instant.now()),
                     StopReport.parse(fields.text("status").orElse(null), fields.text("exit").orElse(null)),
-                    fields.text("log"));
+                    fields.text("log"),
+                    fields.text("logUpload"));
             var body = RunJson.of(stopped.run());
             Warnings.unpublished(body, stopped.published(), "Run Stopped");
             return HttpResponses.ok(body);

@@ -2,13 +2,17 @@ package lackey.aws;
 
 import java.time.Clock;
 import java.util.function.Supplier;
+import lackey.run.ParameterSweeps;
+import lackey.run.RunCatalog;
 import lackey.run.RunLifecycle;
+import lackey.run.RunLogs;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * The composition root: builds the SDK clients once per container and wires the run lifecycle to
@@ -27,11 +31,12 @@ public final class AwsRuns {
 
     /** Each client is built on first use: a function pays only for the services it calls. */
     public static RunLifecycle lifecycle(Config config, AwsCredentialsProvider credentials) {
-        Supplier<DynamoDbClient> dynamo = new Lazy<>(() -> DynamoDbClient.builder()
-                .region(config.region())
-                .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build());
+        return lifecycle(config, credentials, Clock.systemUTC());
+    }
+
+    /** The same wiring on another clock: tests move time instead of waiting for it. */
+    public static RunLifecycle lifecycle(Config config, AwsCredentialsProvider credentials, Clock clock) {
+        Supplier<DynamoDbClient> dynamo = dynamo(config, credentials);
         Supplier<S3Client> s3 = new Lazy<>(() -> S3Client.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
@@ -47,6 +52,60 @@ public final class AwsRuns {
                 new DynamoRunIds(dynamo, config.table()),
                 new S3LogStore(s3, config.bucket()),
                 new EventBridgeRunEvents(eventBridge, config.bus()),
+                clock);
+    }
+
+    /** What the listing function uses: configuration and credentials from the environment Lambda sets. */
+    public static RunCatalog catalogFromEnvironment() {
+        return catalog(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /** Listing reads only DynamoDB's indexes: the one client it needs is built on first use. */
+    public static RunCatalog catalog(Config config, AwsCredentialsProvider credentials) {
+        return new DynamoRunCatalog(dynamo(config, credentials), config.table());
+    }
+
+    /** What the log functions use: configuration and credentials from the environment Lambda sets. */
+    public static RunLogs logsFromEnvironment() {
+        return logs(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /**
+     * Log links read the run from DynamoDB and sign S3 URLs. The presigner, like a client, is built once, on
+     * first use; it signs locally and takes its endpoint from the SDK's standard settings too.
+     */
+    public static RunLogs logs(Config config, AwsCredentialsProvider credentials) {
+        Supplier<S3Presigner> presigner = new Lazy<>(() -> S3Presigner.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .build());
+        return new RunLogs(new DynamoRunStore(dynamo(config, credentials), config.table()),
+                new S3LogLinks(presigner, config.bucket()), Clock.systemUTC());
+    }
+
+    /** What the sweep function uses: configuration and credentials from the environment Lambda sets. */
+    public static ParameterSweeps sweepsFromEnvironment() {
+        return sweeps(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /** Sweeps write DynamoDB in batches and publish in batches; they never touch S3. */
+    public static ParameterSweeps sweeps(Config config, AwsCredentialsProvider credentials) {
+        Supplier<DynamoDbClient> dynamo = dynamo(config, credentials);
+        Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build());
+        return new ParameterSweeps(new DynamoRunIds(dynamo, config.table()), new DynamoRunBatches(dynamo, config.table()),
+                new DynamoRunStore(dynamo, config.table()), new EventBridgeRunEvents(eventBridge, config.bus()),
                 Clock.systemUTC());
+    }
+
+    private static Supplier<DynamoDbClient> dynamo(Config config, AwsCredentialsProvider credentials) {
+        return new Lazy<>(() -> DynamoDbClient.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build());
     }
 }

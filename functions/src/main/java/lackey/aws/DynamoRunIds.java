@@ -38,11 +38,25 @@ public final class DynamoRunIds implements RunIds {
         return new RunId(next++);
     }
 
+    /** A sweep's ids, apart from this container's block: one {@code ADD} of {@code count}, whatever the count. */
+    @Override
+    public RunId reserve(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("reserve at least one id, not " + count);
+        }
+        return new RunId(add(count) - count + 1);
+    }
+
     private long reserveBlock() {
+        return add(BLOCK);
+    }
+
+    /** Adds to the counter and returns its new value, the last id reserved. */
+    private long add(int count) {
         var response = dynamo.get().updateItem(request -> request.tableName(table)
                 .key(COUNTER_KEY)
                 .updateExpression("ADD lastId :block")
-                .expressionAttributeValues(Map.of(":block", AttributeValue.fromN(Integer.toString(BLOCK))))
+                .expressionAttributeValues(Map.of(":block", AttributeValue.fromN(Integer.toString(count))))
                 .returnValues(ReturnValue.UPDATED_NEW));
         return Long.parseLong(response.attributes().get("lastId").n());
     }

@@ -4,11 +4,16 @@ import static lackey.aws.RunItems.number;
 import static lackey.aws.RunItems.text;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
 import lackey.run.ClientTime;
+import lackey.run.Deadline;
+import lackey.run.DeadlineKind;
+import lackey.run.Heartbeat;
 import lackey.run.LogRef;
 import lackey.run.Run;
 import lackey.run.RunId;
@@ -28,6 +33,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 public final class DynamoRunStore implements RunStore {
 
     private static final Map<String, String> STATUS_NAME = Map.of("#status", RunItems.STATUS);
+    /** The sparse index of live runs by deadline (template.yaml: RunsTable.GlobalSecondaryIndexes). */
+    static final String BY_DEADLINE = "RunsByDeadline";
 
     private final Supplier<DynamoDbClient> dynamo;
     private final String table;
@@ -51,7 +58,8 @@ public final class DynamoRunStore implements RunStore {
     }
 
     @Override
-    public Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt) {
+    public Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt,
+                                     Optional<String> taskArn) {
         var values = new HashMap<String, AttributeValue>();
         values.put(":running", text(RunStatus.RUNNING.name()));
         values.put(":runningShard", text(RunItems.statusShard(RunStatus.RUNNING, id)));
@@ -59,8 +67,18 @@ public final class DynamoRunStore implements RunStore {
         values.put(":hash", text(tokenHash.hex()));
         values.put(":ts", number(started.epochSeconds()));
         values.put(":now", text(receivedAt.toString()));
+        values.put(":nowSeconds", number(receivedAt.getEpochSecond()));
+        String task = taskArn.map(arn -> {
+            values.put(":task", text(arn));
+            return RunItems.TASK_ARN + " = :task, ";
+        }).orElse("");
+        // The next deadline is computed by DynamoDB from windows stored at scheduling: no read needed.
         return transition(id,
-                "SET #status = :running, " + RunItems.STATUS_SHARD + " = :runningShard, " + RunItems.STARTED_TS + " = :ts, " + RunItems.STARTED_AT + " = :now",
+                "SET #status = :running, " + RunItems.STATUS_SHARD + " = :runningShard, " + RunItems.STARTED_TS + " = :ts, "
+                        + RunItems.STARTED_AT + " = :now, " + task
+                        + RunItems.DEADLINE + " = :nowSeconds + " + RunItems.FIRST_WINDOW + ", "
+                        + RunItems.DEADLINE_KIND + " = " + RunItems.FIRST_KIND + ", "
+                        + RunItems.END_BY + " = :nowSeconds + " + RunItems.MAX_DURATION,
                 "#status = :scheduled AND " + RunItems.TOKEN_HASH + " = :hash",
                 values);
     }
@@ -87,8 +105,165 @@ public final class DynamoRunStore implements RunStore {
             values.put(":log", text(ref.location()));
             values.put(":bytes", number(ref.bytes()));
         });
+        update.append(" REMOVE ").append(String.join(", ", RunItems.LIVE_SHARD, RunItems.DEADLINE, RunItems.DEADLINE_KIND));
         return transition(id, update.toString(),
                 "#status = :running AND " + RunItems.TOKEN_HASH + " = :hash AND " + RunItems.STARTED_TS + " <= :ts",
+                values);
+    }
+
+    @Override
+    public Optional<Run> recordHeartbeat(RunId id, TokenHash tokenHash, Heartbeat heartbeat) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":running", text(RunStatus.RUNNING.name()));
+        values.put(":hash", text(tokenHash.hex()));
+        values.put(":ts", number(heartbeat.ts().epochSeconds()));
+        values.put(":now", text(heartbeat.receivedAt().toString()));
+        values.put(":nowSeconds", number(heartbeat.receivedAt().getEpochSecond()));
+        values.put(":heartbeat", text(DeadlineKind.HEARTBEAT.name()));
+        var set = new StringBuilder("SET " + RunItems.HEARTBEAT_TS + " = :ts, " + RunItems.HEARTBEAT_AT + " = :now, "
+                + RunItems.DEADLINE + " = :nowSeconds + " + RunItems.BEAT_WINDOW + ", " + RunItems.DEADLINE_KIND + " = :heartbeat");
+        var remove = new ArrayList<String>();
+        heartbeat.progress().ifPresentOrElse(progress -> {
+            set.append(", ").append(RunItems.PROGRESS).append(" = :progress");
+            values.put(":progress", number(progress));
+        }, () -> remove.add(RunItems.PROGRESS));
+        heartbeat.message().ifPresentOrElse(message -> {
+            set.append(", ").append(RunItems.MESSAGE).append(" = :message");
+            values.put(":message", text(message));
+        }, () -> remove.add(RunItems.MESSAGE));
+        String update = remove.isEmpty() ? set.toString() : set + " REMOVE " + String.join(", ", remove);
+        return transitionItem(id, update, "#status = :running AND " + RunItems.TOKEN_HASH + " = :hash", values)
+                .map(item -> capAtMaximumDuration(id, item));
+    }
+
+    /**
+     * Update expressions can add but not take a minimum, so a heartbeat near the end of the maximum
+     * duration may set a deadline past it; a second write, rare and conditional, pulls it back.
+     */
+    private Run capAtMaximumDuration(RunId id, Map<String, AttributeValue> item) {
+        Run run = RunItems.run(item);
+        long deadline = Long.parseLong(item.get(RunItems.DEADLINE).n());
+        long endBy = Long.parseLong(item.get(RunItems.END_BY).n());
+        if (deadline <= endBy) {
+            return run;
+        }
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":written", number(deadline));
+        values.put(":max", text(DeadlineKind.MAX_DURATION.name()));
+        values.put(":running", text(RunStatus.RUNNING.name()));
+        return transition(id, "SET " + RunItems.DEADLINE + " = " + RunItems.END_BY + ", " + RunItems.DEADLINE_KIND + " = :max",
+                RunItems.DEADLINE + " = :written AND #status = :running", values).orElse(run);
+    }
+
+    @Override
+    public Optional<Run> recordLateStop(RunId id, TokenHash tokenHash, ClientTime stopped, Instant receivedAt,
+                                        StopReport report, Optional<LogRef> log) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":lost", text(RunStatus.LOST.name()));
+        values.put(":hash", text(tokenHash.hex()));
+        values.put(":ts", number(stopped.epochSeconds()));
+        values.put(":now", text(receivedAt.toString()));
+        values.put(":reported", text(report.status().name()));
+        var update = new StringBuilder("SET " + RunItems.STOPPED_TS + " = :ts, " + RunItems.STOPPED_AT + " = :now, "
+                + RunItems.REPORTED_STATUS + " = :reported");
+        report.exitCode().ifPresent(code -> {
+            update.append(", ").append(RunItems.EXIT_CODE).append(" = :exit");
+            values.put(":exit", number(code));
+        });
+        log.ifPresent(ref -> {
+            update.append(", ").append(RunItems.LOG_LOCATION).append(" = :log, ")
+                    .append(RunItems.LOG_BYTES).append(" = :bytes");
+            values.put(":log", text(ref.location()));
+            values.put(":bytes", number(ref.bytes()));
+        });
+        return transition(id, update.toString(),
+                "#status = :lost AND " + RunItems.TOKEN_HASH + " = :hash AND attribute_not_exists(" + RunItems.STOPPED_TS + ")",
+                values);
+    }
+
+    @Override
+    public List<Run> overdue(Instant now, int max) {
+        List<Run> overdue = new ArrayList<>();
+        for (int shard = 0; shard < RunItems.LIST_SHARDS && overdue.size() < max; shard++) {
+            String liveShard = "live#" + shard;
+            Map<String, AttributeValue> start = null;
+            do {
+                Map<String, AttributeValue> from = start;
+                var page = dynamo.get().query(query -> query.tableName(table).indexName(BY_DEADLINE)
+                        .keyConditionExpression(RunItems.LIVE_SHARD + " = :shard AND " + RunItems.DEADLINE + " <= :now")
+                        .expressionAttributeValues(Map.of(":shard", text(liveShard), ":now", number(now.getEpochSecond())))
+                        .limit(max - overdue.size())
+                        .exclusiveStartKey(from));
+                page.items().forEach(item -> overdue.add(RunItems.run(item)));
+                start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+            } while (start != null && overdue.size() < max);
+        }
+        return overdue;
+    }
+
+    @Override
+    public Optional<Run> markLost(RunId id, Deadline missed, String reason, Instant now) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":lost", text(RunStatus.LOST.name()));
+        values.put(":lostShard", text(RunItems.statusShard(RunStatus.LOST, id)));
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":running", text(RunStatus.RUNNING.name()));
+        values.put(":missed", number(missed.at().getEpochSecond()));
+        values.put(":kind", text(missed.kind().name()));
+        values.put(":now", text(now.toString()));
+        values.put(":reason", text(reason));
+        return transition(id,
+                "SET #status = :lost, " + RunItems.STATUS_SHARD + " = :lostShard, " + RunItems.LOST_AT + " = :now, "
+                        + RunItems.LOST_REASON + " = :reason REMOVE " + RunItems.LIVE_SHARD + ", " + RunItems.DEADLINE + ", "
+                        + RunItems.DEADLINE_KIND,
+                "(#status = :scheduled OR #status = :running) AND " + RunItems.DEADLINE + " = :missed AND "
+                        + RunItems.DEADLINE_KIND + " = :kind",
+                values);
+    }
+
+    @Override
+    public Optional<Run> markDispatchPending(RunId id, Instant retryAt) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":retry", number(retryAt.getEpochSecond()));
+        values.put(":dispatch", text(DeadlineKind.DISPATCH.name()));
+        values.put(":liveShard", text(RunItems.liveShard(id)));
+        return transition(id,
+                "SET " + RunItems.DEADLINE + " = :retry, " + RunItems.DEADLINE_KIND + " = :dispatch, "
+                        + RunItems.LIVE_SHARD + " = :liveShard",
+                "#status = :scheduled", values);
+    }
+
+    @Override
+    public Optional<Run> rotateForDispatch(RunId id, Deadline missed, TokenHash newTokenHash, Deadline startBy) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":missed", number(missed.at().getEpochSecond()));
+        values.put(":dispatch", text(DeadlineKind.DISPATCH.name()));
+        values.put(":hash", text(newTokenHash.hex()));
+        values.put(":startBy", number(startBy.at().getEpochSecond()));
+        values.put(":start", text(startBy.kind().name()));
+        return transition(id,
+                "SET " + RunItems.TOKEN_HASH + " = :hash, " + RunItems.DEADLINE + " = :startBy, "
+                        + RunItems.DEADLINE_KIND + " = :start",
+                "#status = :scheduled AND " + RunItems.DEADLINE + " = :missed AND " + RunItems.DEADLINE_KIND + " = :dispatch",
+                values);
+    }
+
+    @Override
+    public Optional<Run> markCancelled(RunId id, String reason, Instant now) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":cancelled", text(RunStatus.CANCELLED.name()));
+        values.put(":cancelledShard", text(RunItems.statusShard(RunStatus.CANCELLED, id)));
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":running", text(RunStatus.RUNNING.name()));
+        values.put(":now", text(now.toString()));
+        values.put(":reason", text(reason));
+        return transition(id,
+                "SET #status = :cancelled, " + RunItems.STATUS_SHARD + " = :cancelledShard, " + RunItems.CANCELLED_AT
+                        + " = :now, " + RunItems.CANCEL_REASON + " = :reason REMOVE " + RunItems.LIVE_SHARD + ", "
+                        + RunItems.DEADLINE + ", " + RunItems.DEADLINE_KIND,
+                "#status = :scheduled OR #status = :running",
                 values);
     }
 
@@ -99,6 +274,12 @@ public final class DynamoRunStore implements RunStore {
     }
 
     private Optional<Run> transition(RunId id, String update, String condition, Map<String, AttributeValue> values) {
+        return transitionItem(id, update, condition, values).map(RunItems::run);
+    }
+
+    /** One conditional UpdateItem returning the whole new item, or empty when the condition failed. */
+    private Optional<Map<String, AttributeValue>> transitionItem(RunId id, String update, String condition,
+                                                                 Map<String, AttributeValue> values) {
         try {
             var response = dynamo.get().updateItem(request -> request.tableName(table)
                     .key(RunItems.key(id))
@@ -107,7 +288,7 @@ public final class DynamoRunStore implements RunStore {
                     .expressionAttributeNames(STATUS_NAME)
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW));
-            return Optional.of(RunItems.run(response.attributes()));
+            return Optional.of(response.attributes());
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         }

@@ -1,6 +1,7 @@
 package lackey.aws;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -8,12 +9,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import lackey.run.ClientTime;
+import lackey.run.Deadline;
+import lackey.run.DeadlineKind;
+import lackey.run.Heartbeat;
+import lackey.run.Interruption;
 import lackey.run.LogRef;
 import lackey.run.Run;
+import lackey.run.RunCursor;
 import lackey.run.RunId;
 import lackey.run.RunSpec;
 import lackey.run.RunStatus;
 import lackey.run.RunStore;
+import lackey.run.Timeouts;
 import lackey.run.TokenHash;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -43,6 +50,31 @@ final class RunItems {
      * queries. LIST_ORDER sorts by schedule time, then id: 13-digit epoch millis and 12-digit id.
      */
     static final int LIST_SHARDS = 8;
+
+    // Timeouts, and the windows derived from them that update expressions add to "now" (DynamoDB can add
+    // an attribute to a value, so start and heartbeat move the deadline without reading the run first).
+    static final String START_TIMEOUT = "startTimeout";
+    static final String HEARTBEAT_TIMEOUT = "heartbeatTimeout";
+    static final String MAX_DURATION = "maxDuration";
+    static final String FIRST_WINDOW = "firstWindow";
+    static final String FIRST_KIND = "firstKind";
+    static final String BEAT_WINDOW = "beatWindow";
+    // The live run's next deadline (epoch seconds), what it enforces, and its end of maximum duration.
+    // liveShard exists only on live runs: the RunsByDeadline index holds nothing else, so sweeps stay cheap.
+    static final String DEADLINE = "deadline";
+    static final String DEADLINE_KIND = "deadlineKind";
+    static final String END_BY = "endBy";
+    static final String LIVE_SHARD = "liveShard";
+    static final String HEARTBEAT_TS = "heartbeatTs";
+    static final String HEARTBEAT_AT = "heartbeatAt";
+    static final String PROGRESS = "progress";
+    static final String MESSAGE = "message";
+    static final String LOST_AT = "lostAt";
+    static final String LOST_REASON = "lostReason";
+    static final String REPORTED_STATUS = "reportedStatus";
+    static final String CANCELLED_AT = "cancelledAt";
+    static final String CANCEL_REASON = "cancelReason";
+    static final String TASK_ARN = "taskArn";
     static final String LIST_SHARD = "listShard";
     static final String STATUS_SHARD = "statusShard";
     static final String LIST_ORDER = "listOrder";
@@ -65,6 +97,18 @@ final class RunItems {
         item.put(LIST_SHARD, text(listShard(run.id())));
         item.put(STATUS_SHARD, text(statusShard(run.status(), run.id())));
         item.put(LIST_ORDER, text(listOrder(run.scheduledAt(), run.id())));
+        Timeouts timeouts = run.spec().timeouts();
+        item.put(START_TIMEOUT, number(timeouts.startTimeout().toSeconds()));
+        timeouts.heartbeatTimeout().ifPresent(beat -> item.put(HEARTBEAT_TIMEOUT, number(beat.toSeconds())));
+        item.put(MAX_DURATION, number(timeouts.maxDuration().toSeconds()));
+        item.put(FIRST_WINDOW, number(timeouts.firstRunningWindow().toSeconds()));
+        item.put(FIRST_KIND, text(timeouts.firstRunningKind().name()));
+        item.put(BEAT_WINDOW, number(timeouts.heartbeatTimeoutOnceBeating().toSeconds()));
+        run.deadline().ifPresent(deadline -> {
+            item.put(DEADLINE, number(deadline.at().getEpochSecond()));
+            item.put(DEADLINE_KIND, text(deadline.kind().name()));
+            item.put(LIVE_SHARD, text(liveShard(run.id())));
+        });
         run.spec().command().ifPresent(command -> item.put(COMMAND, text(command)));
         if (!run.spec().params().isEmpty()) {
             var params = new LinkedHashMap<String, AttributeValue>();
@@ -87,7 +131,11 @@ final class RunItems {
                 .ifPresent(m -> m.forEach((key, value) -> params.put(key, fromScalar(value))));
         List<String> tags = Optional.ofNullable(item.get(TAGS))
                 .map(t -> t.l().stream().map(AttributeValue::s).toList()).orElse(List.of());
-        var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags);
+        var timeouts = new Timeouts(
+                optionalLong(item, START_TIMEOUT).map(Duration::ofSeconds).orElse(Timeouts.DEFAULT_START),
+                optionalLong(item, HEARTBEAT_TIMEOUT).map(Duration::ofSeconds),
+                optionalLong(item, MAX_DURATION).map(Duration::ofSeconds).orElse(Timeouts.DEFAULT_MAX_DURATION));
+        var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts);
         Optional<LogRef> log = optionalText(item, LOG_LOCATION)
                 .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n())));
         return new Run(
@@ -100,21 +148,57 @@ final class RunItems {
                 optionalLong(item, STOPPED_TS).map(ClientTime::new),
                 optionalText(item, STOPPED_AT).map(Instant::parse),
                 optionalLong(item, EXIT_CODE).map(Long::intValue),
-                log);
+                log,
+                optionalLong(item, HEARTBEAT_TS).map(ts -> new Heartbeat(new ClientTime(ts),
+                        Instant.parse(item.get(HEARTBEAT_AT).s()),
+                        optionalLong(item, PROGRESS).map(Long::intValue), optionalText(item, MESSAGE))),
+                optionalLong(item, DEADLINE).map(at -> new Deadline(Instant.ofEpochSecond(at),
+                        DeadlineKind.valueOf(item.get(DEADLINE_KIND).s()))),
+                optionalText(item, LOST_AT).map(at -> new Interruption(Instant.parse(at),
+                        optionalText(item, LOST_REASON).orElse(""),
+                        optionalText(item, REPORTED_STATUS).map(RunStatus::valueOf)))
+                        .or(() -> optionalText(item, CANCELLED_AT).map(at -> new Interruption(Instant.parse(at),
+                                optionalText(item, CANCEL_REASON).orElse(""), Optional.empty()))),
+                optionalText(item, TASK_ARN));
     }
 
     /** Partition key of the by-time index: "runs#" and the run's shard. */
     static String listShard(RunId id) {
-        return "runs#" + shard(id);
+        return listShard(shard(id));
+    }
+
+    /** The by-time partition key of one shard, 0 to LIST_SHARDS - 1: a listing queries each of them. */
+    static String listShard(int shard) {
+        return "runs#" + shard;
     }
 
     /** Partition key of the by-status index; every transition that changes the status sets it anew. */
     static String statusShard(RunStatus status, RunId id) {
-        return status.name() + "#" + shard(id);
+        return statusShard(status, shard(id));
+    }
+
+    static String statusShard(RunStatus status, int shard) {
+        return status.name() + "#" + shard;
     }
 
     static String listOrder(Instant scheduledAt, RunId id) {
-        return String.format("%013d#%012d", scheduledAt.toEpochMilli(), id.value());
+        return listOrder(new RunCursor(scheduledAt.toEpochMilli(), id.value()));
+    }
+
+    /** The sort key of a place in the listing order (a run, or a bound such as "before this millisecond"). */
+    static String listOrder(RunCursor place) {
+        return String.format("%013d#%012d", place.scheduledAtMillis(), place.id());
+    }
+
+    /** The place a sort key stands for: where a listing that stopped at that item goes on. */
+    static RunCursor listPlace(String listOrder) {
+        int hash = listOrder.indexOf('#');
+        return new RunCursor(Long.parseLong(listOrder.substring(0, hash)), Long.parseLong(listOrder.substring(hash + 1)));
+    }
+
+    /** Partition key of the by-deadline index, present only while the run is live. */
+    static String liveShard(RunId id) {
+        return "live#" + shard(id);
     }
 
     static int shard(RunId id) {

@@ -3,7 +3,10 @@ package lackey.aws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import lackey.run.DeadlineKind;
 import lackey.run.Run;
+import lackey.run.RunStatus;
+import lackey.run.Timeouts;
 
 /**
  * The JSON shape of a run, shared by the API's responses and the events' detail so that both tell the
@@ -43,6 +46,27 @@ public final class RunJson {
         run.duration().ifPresent(duration -> json.put("duration", duration.toSeconds()));
         run.exitCode().ifPresent(code -> json.put("exitCode", code));
         run.log().ifPresent(log -> json.putObject("log").put("location", log.location()).put("bytes", log.bytes()));
+        Timeouts timeouts = run.spec().timeouts();
+        ObjectNode limits = json.putObject("timeouts")
+                .put("startTimeout", timeouts.startTimeout().toSeconds())
+                .put("maxDuration", timeouts.maxDuration().toSeconds());
+        timeouts.heartbeatTimeout().ifPresent(beat -> limits.put("heartbeatTimeout", beat.toSeconds()));
+        run.heartbeat().ifPresent(beat -> {
+            ObjectNode node = json.putObject("heartbeat").put("ts", beat.ts().epochSeconds())
+                    .put("receivedAt", beat.receivedAt().toString());
+            beat.progress().ifPresent(progress -> node.put("progress", progress));
+            beat.message().ifPresent(message -> node.put("message", message));
+        });
+        run.deadline().ifPresent(deadline -> json.putObject("deadline").put("at", deadline.at().toString())
+                .put("kind", deadline.kind().name()));
+        run.interruption().ifPresent(ended -> {
+            String how = run.status() == RunStatus.CANCELLED ? "cancel" : "lost";
+            json.put(how.equals("cancel") ? "cancelledAt" : "lostAt", ended.at().toString())
+                    .put(how + "Reason", ended.reason());
+            ended.reportedStatus().ifPresent(reported -> json.put("reportedStatus", reported.name()));
+        });
+        run.taskArn().ifPresent(task -> json.put("taskArn", task));
+        run.deadline().filter(d -> d.kind() == DeadlineKind.DISPATCH).ifPresent(d -> json.put("dispatchPending", true));
         return json;
     }
 }

@@ -2,12 +2,15 @@ package lackey.aws;
 
 import java.util.function.Supplier;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import lackey.run.LogRef;
 import lackey.run.LogStore;
+import lackey.run.LogUpload;
 import lackey.run.RunId;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Run logs in S3 as UTF-8 text under {@code logs/{id}/{attempt}.log}. */
 public final class S3LogStore implements LogStore {
@@ -42,6 +45,25 @@ public final class S3LogStore implements LogStore {
         } catch (SdkException e) {
             // The run is unaffected; an orphaned log of a refused stop only costs storage.
             System.err.println("lackey: could not remove the log of a refused stop at " + log.location() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * HeadObject on the upload's key: its size, or empty when nothing is there. S3 answers 404 for a missing
+     * key only to a caller allowed to list the key's prefix (template.yaml grants StopRunFunction that);
+     * anything else, a 403 included, is a failure, not an absence.
+     */
+    @Override
+    public Optional<LogRef> uploaded(LogUpload upload) {
+        String key = upload.reference();
+        try {
+            long bytes = s3.get().headObject(head -> head.bucket(bucket).key(key)).contentLength();
+            return Optional.of(new LogRef("s3://" + bucket + "/" + key, bytes));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 }

@@ -1,5 +1,7 @@
 package lackey.run;
 
+import java.util.Optional;
+
 /** Port: keeps run logs as UTF-8 text, each stop attempt at its own key so a losing attempt never overwrites. */
 public interface LogStore {
 
@@ -8,4 +10,10 @@ public interface LogStore {
 
     /** Removes the log of an attempt that lost its race; best effort, failures are only reported. */
     void discard(LogRef log);
+
+    /**
+     * The log the simulation uploaded itself ({@link RunLogs#grantUpload}), with its size, if it is there.
+     * A read, made only by a stop that refers to an upload.
+     */
+    Optional<LogRef> uploaded(LogUpload upload);
 }

@@ -2,6 +2,7 @@ package lackey.run;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 /**
@@ -18,12 +19,31 @@ public record Run(
         Optional<ClientTime> stopped,
         Optional<Instant> stoppedReceivedAt,
         Optional<Integer> exitCode,
-        Optional<LogRef> log) {
+        Optional<LogRef> log,
+        Optional<Heartbeat> heartbeat,
+        Optional<Deadline> deadline,
+        Optional<Interruption> interruption,
+        Optional<String> taskArn) {
 
-    /** A run just scheduled. */
-    public static Run scheduled(RunId id, RunSpec spec, Instant now) {
-        return new Run(id, spec, RunStatus.SCHEDULED, now, Optional.empty(), Optional.empty(),
+    /** A run without heartbeat, deadline, interruption or task: what the plain lifecycle produces. */
+    public Run(RunId id, RunSpec spec, RunStatus status, Instant scheduledAt, Optional<ClientTime> started,
+               Optional<Instant> startedReceivedAt, Optional<ClientTime> stopped, Optional<Instant> stoppedReceivedAt,
+               Optional<Integer> exitCode, Optional<LogRef> log) {
+        this(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt, exitCode, log,
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** A run just scheduled, with the deadline to start. */
+    public static Run scheduled(RunId id, RunSpec spec, Instant now) {
+        Run run = new Run(id, spec, RunStatus.SCHEDULED, now, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return run.withDeadline(Optional.of(new Deadline(
+                now.plus(spec.timeouts().startTimeout()).truncatedTo(ChronoUnit.SECONDS), DeadlineKind.START)));
+    }
+
+    Run withDeadline(Optional<Deadline> next) {
+        return new Run(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt,
+                exitCode, log, heartbeat, next, interruption, taskArn);
     }
 
     /** How long the run took by the simulation's own clock, once it has both timestamps. */

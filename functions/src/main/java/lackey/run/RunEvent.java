@@ -23,6 +23,20 @@ public sealed interface RunEvent {
         }
     }
 
+    /** The run missed a deadline and was declared LOST. */
+    record Lost(Run run) implements RunEvent {
+        public String detailType() {
+            return "Run Lost";
+        }
+    }
+
+    /** An operator cancelled the run; carries the task to stop when the simulation reported one. */
+    record Cancelled(Run run) implements RunEvent {
+        public String detailType() {
+            return "Run Cancelled";
+        }
+    }
+
     /** The simulation reported its end. */
     record Stopped(Run run) implements RunEvent {
         public String detailType() {

@@ -5,7 +5,7 @@ package lackey.run;
  * handles every case and the compiler notices when a new one appears.
  */
 public abstract sealed class RunException extends RuntimeException
-        permits InvalidInput, WrongToken, RunNotFound, WrongState, TooLarge, UnsupportedBody {
+        permits InvalidInput, WrongToken, RunNotFound, WrongState, TooLarge, UnsupportedBody, LogNotFound, SweepFailed {
 
     private final String code;
 

@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * @param params scalar values only: {@link String}, {@link BigDecimal} or {@link Boolean}
  */
-public record RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags) {
+public record RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
+                      Timeouts timeouts) {
 
     static final int MAX_NAME = 200;
     static final int MAX_COMMAND = 4096;
@@ -39,6 +40,12 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
         }
         params = Collections.unmodifiableMap(new LinkedHashMap<>(checkedParams(params == null ? Map.of() : params)));
         tags = List.copyOf(checkedTags(tags == null ? List.of() : tags));
+        timeouts = timeouts == null ? Timeouts.DEFAULTS : timeouts;
+    }
+
+    /** A spec with the default timeouts. */
+    public RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags) {
+        this(name, command, params, tags, Timeouts.DEFAULTS);
     }
 
     /** A run with a command is dispatched: its "Run Scheduled" event starts the simulation. */

@@ -1,6 +1,7 @@
 package lackey.run;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,10 +14,19 @@ public interface RunStore {
     void create(Run run, TokenHash tokenHash);
 
     /**
-     * SCHEDULED → RUNNING, only if the run is SCHEDULED and the hash matches.
+     * SCHEDULED → RUNNING, only if the run is SCHEDULED and the hash matches. The next deadline is the run's
+     * first running window ({@link Timeouts#firstRunningWindow()}) from now; the run must end by
+     * now + its maximum duration.
      * @return the run after the change, or empty if the condition failed
      */
-    Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt);
+    Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt, Optional<String> taskArn);
+
+    /**
+     * Records a heartbeat of a RUNNING run whose hash matches, and moves its deadline to now + its
+     * heartbeat timeout, never past the end of its maximum duration.
+     * @return the run after the change, or empty if the condition failed
+     */
+    Optional<Run> recordHeartbeat(RunId id, TokenHash tokenHash, Heartbeat heartbeat);
 
     /**
      * RUNNING → FINISHED/FAILED, only if the run is RUNNING, the hash matches and {@code stopped} is not
@@ -25,6 +35,45 @@ public interface RunStore {
      */
     Optional<Run> markStopped(RunId id, TokenHash tokenHash, ClientTime stopped, Instant receivedAt,
                               StopReport report, Optional<LogRef> log);
+
+    /**
+     * Records the stop a LOST run's simulation sent after all (once): its timestamps, log and reported status.
+     * The run stays LOST.
+     * @return the run after the change, or empty if the condition failed
+     */
+    Optional<Run> recordLateStop(RunId id, TokenHash tokenHash, ClientTime stopped, Instant receivedAt,
+                                 StopReport report, Optional<LogRef> log);
+
+    /** Live runs whose deadline is at or before {@code now}, at most {@code max} of them, found through an index. */
+    List<Run> overdue(Instant now, int max);
+
+    /**
+     * SCHEDULED/RUNNING → LOST, only if the run still has the deadline it missed (a heartbeat that moved
+     * it in the meantime wins).
+     * @return the run after the change, or empty if the condition failed
+     */
+    Optional<Run> markLost(RunId id, Deadline missed, String reason, Instant now);
+
+    /**
+     * SCHEDULED/RUNNING → CANCELLED, by an operator.
+     * @return the run after the change, or empty if it had already ended (or does not exist)
+     */
+    Optional<Run> markCancelled(RunId id, String reason, Instant now);
+
+    /**
+     * Marks a SCHEDULED run whose "Run Scheduled" event could not be published: its deadline becomes a
+     * DISPATCH deadline at {@code retryAt}, when the sweeper publishes it again. Only the failure path pays this write.
+     * @return the run after the change, or empty if it is no longer waiting to start
+     */
+    Optional<Run> markDispatchPending(RunId id, Instant retryAt);
+
+    /**
+     * For a re-dispatch: gives a SCHEDULED run still at the DISPATCH deadline it missed a new token hash (the
+     * old token, which an earlier container may hold, stops working: the start call is the fence) and its
+     * start deadline back.
+     * @return the run after the change, or empty if the condition failed
+     */
+    Optional<Run> rotateForDispatch(RunId id, Deadline missed, TokenHash newTokenHash, Deadline startBy);
 
     /** A strongly consistent read, for {@code GET} and to explain a failed condition. */
     Optional<StoredRun> find(RunId id);

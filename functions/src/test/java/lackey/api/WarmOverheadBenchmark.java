@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import lackey.run.ClientTime;
 import lackey.run.LogRef;
 import lackey.run.LogStore;
+import lackey.run.LogUpload;
 import lackey.run.Run;
 import lackey.run.RunEvents;
 import lackey.run.RunId;
@@ -109,12 +110,18 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
+        public RunId reserve(int count) {
+            return new RunId(ids.getAndAdd(count) + 1);
+        }
+
+        @Override
         public void create(Run run, TokenHash tokenHash) {
             runs.put(run.id(), new StoredRun(run, tokenHash));
         }
 
         @Override
-        public Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt) {
+        public Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt,
+                                         Optional<String> taskArn) {
             Run r = runs.get(id).run();
             return Optional.of(new Run(r.id(), r.spec(), RunStatus.RUNNING, r.scheduledAt(), Optional.of(started),
                     Optional.of(receivedAt), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()));
@@ -130,6 +137,43 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
+        public Optional<Run> recordHeartbeat(RunId id, TokenHash tokenHash, lackey.run.Heartbeat heartbeat) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> recordLateStop(RunId id, TokenHash tokenHash, ClientTime stopped, Instant receivedAt,
+                                            StopReport report, Optional<LogRef> log) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public java.util.List<Run> overdue(Instant now, int max) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> markLost(RunId id, lackey.run.Deadline missed, String reason, Instant now) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> markDispatchPending(RunId id, Instant retryAt) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> rotateForDispatch(RunId id, lackey.run.Deadline missed, TokenHash newTokenHash,
+                                               lackey.run.Deadline startBy) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> markCancelled(RunId id, String reason, Instant now) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
         public Optional<StoredRun> find(RunId id) {
             return Optional.ofNullable(runs.get(id));
         }
@@ -141,6 +185,11 @@ public final class WarmOverheadBenchmark {
 
         @Override
         public void discard(LogRef log) {
+        }
+
+        @Override
+        public Optional<LogRef> uploaded(LogUpload upload) {
+            return Optional.empty();
         }
     }
 

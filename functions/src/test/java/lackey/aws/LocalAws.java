@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import lackey.emulators.Dynalite;
 import lackey.emulators.LocalEventBus;
 import lackey.emulators.S3ProxyServer;
+import lackey.run.RunCatalog;
 import lackey.run.RunLifecycle;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -16,6 +17,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
@@ -62,10 +66,32 @@ public final class LocalAws {
         s3 = S3Client.builder().region(REGION).credentialsProvider(credentials).build();
         dynamo.createTable(create -> create.tableName(TABLE)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.N).build())
-                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
+                .attributeDefinitions(
+                        AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.N).build(),
+                        AttributeDefinition.builder().attributeName("liveShard").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("deadline").attributeType(ScalarAttributeType.N).build(),
+                        AttributeDefinition.builder().attributeName("listShard").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("statusShard").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("listOrder").attributeType(ScalarAttributeType.S).build())
+                .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
+                .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("RunsByDeadline")
+                        .keySchema(KeySchemaElement.builder().attributeName("liveShard").keyType(KeyType.HASH).build(),
+                                KeySchemaElement.builder().attributeName("deadline").keyType(KeyType.RANGE).build())
+                        .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                        .build(),
+                        // the listing indexes, as template.yaml declares them
+                        listingIndex("RunsByTime", "listShard"),
+                        listingIndex("RunsByStatus", "statusShard")));
         s3.createBucket(create -> create.bucket(BUCKET));
         bus.addRule(BUS, "everything-from-lackey", "{\"source\":[\"lackey\"]}", delivered::add);
+    }
+
+    private static GlobalSecondaryIndex listingIndex(String name, String shardKey) {
+        return GlobalSecondaryIndex.builder().indexName(name)
+                .keySchema(KeySchemaElement.builder().attributeName(shardKey).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName("listOrder").keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                .build();
     }
 
     public static synchronized LocalAws get() {
@@ -79,9 +105,19 @@ public final class LocalAws {
         return new Config(TABLE, BUCKET, BUS, REGION);
     }
 
+    /** A catalog wired exactly as in the listing function's container, with test credentials. */
+    public RunCatalog catalog() {
+        return AwsRuns.catalog(config(), credentials);
+    }
+
     /** A lifecycle wired exactly as in a Lambda container, with test credentials. */
     public RunLifecycle lifecycle() {
         return AwsRuns.lifecycle(config(), credentials);
+    }
+
+    /** The same, on a clock the test moves. */
+    public RunLifecycle lifecycle(java.time.Clock clock) {
+        return AwsRuns.lifecycle(config(), credentials, clock);
     }
 
     private void close() {

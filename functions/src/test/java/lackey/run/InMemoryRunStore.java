@@ -1,6 +1,8 @@
 package lackey.run;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class InMemoryRunStore implements RunStore {
 
     final Map<RunId, StoredRun> runs = new ConcurrentHashMap<>();
+    private final Map<RunId, Instant> endBy = new ConcurrentHashMap<>();
     int reads;
 
     @Override
@@ -19,14 +22,20 @@ final class InMemoryRunStore implements RunStore {
     }
 
     @Override
-    public synchronized Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt) {
+    public synchronized Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt,
+                                                  Optional<String> taskArn) {
         StoredRun stored = runs.get(id);
         if (stored == null || !stored.tokenHash().equals(tokenHash) || stored.run().status() != RunStatus.SCHEDULED) {
             return Optional.empty();
         }
         Run r = stored.run();
+        Timeouts timeouts = r.spec().timeouts();
+        Instant now = receivedAt.truncatedTo(ChronoUnit.SECONDS);
         Run next = new Run(r.id(), r.spec(), RunStatus.RUNNING, r.scheduledAt(), Optional.of(started),
-                Optional.of(receivedAt), r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log());
+                Optional.of(receivedAt), r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(),
+                Optional.of(new Deadline(now.plus(timeouts.firstRunningWindow()), timeouts.firstRunningKind())),
+                r.interruption(), taskArn);
+        endBy.put(id, now.plus(timeouts.maxDuration()));
         runs.put(id, new StoredRun(next, tokenHash));
         return Optional.of(next);
     }
@@ -41,9 +50,102 @@ final class InMemoryRunStore implements RunStore {
         }
         Run r = stored.run();
         Run next = new Run(r.id(), r.spec(), report.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(),
-                Optional.of(stopped), Optional.of(receivedAt), report.exitCode(), log);
+                Optional.of(stopped), Optional.of(receivedAt), report.exitCode(), log, r.heartbeat(), Optional.empty(),
+                r.interruption(), r.taskArn());
         runs.put(id, new StoredRun(next, tokenHash));
         return Optional.of(next);
+    }
+
+    @Override
+    public synchronized Optional<Run> recordHeartbeat(RunId id, TokenHash tokenHash, Heartbeat heartbeat) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || !stored.tokenHash().equals(tokenHash) || stored.run().status() != RunStatus.RUNNING) {
+            return Optional.empty();
+        }
+        Run r = stored.run();
+        Instant silence = heartbeat.receivedAt().truncatedTo(ChronoUnit.SECONDS)
+                .plus(r.spec().timeouts().heartbeatTimeoutOnceBeating());
+        Deadline next = silence.isAfter(endBy.get(id)) ? new Deadline(endBy.get(id), DeadlineKind.MAX_DURATION)
+                : new Deadline(silence, DeadlineKind.HEARTBEAT);
+        Run beating = new Run(r.id(), r.spec(), r.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(),
+                r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), Optional.of(heartbeat), Optional.of(next),
+                r.interruption(), r.taskArn());
+        runs.put(id, new StoredRun(beating, tokenHash));
+        return Optional.of(beating);
+    }
+
+    @Override
+    public synchronized Optional<Run> recordLateStop(RunId id, TokenHash tokenHash, ClientTime stopped, Instant receivedAt,
+                                                    StopReport report, Optional<LogRef> log) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || !stored.tokenHash().equals(tokenHash) || stored.run().status() != RunStatus.LOST
+                || stored.run().stopped().isPresent()) {
+            return Optional.empty();
+        }
+        Run r = stored.run();
+        Interruption lost = r.interruption().orElseThrow();
+        Run late = new Run(r.id(), r.spec(), RunStatus.LOST, r.scheduledAt(), r.started(), r.startedReceivedAt(),
+                Optional.of(stopped), Optional.of(receivedAt), report.exitCode(), log, r.heartbeat(), Optional.empty(),
+                Optional.of(new Interruption(lost.at(), lost.reason(), Optional.of(report.status()))), r.taskArn());
+        runs.put(id, new StoredRun(late, tokenHash));
+        return Optional.of(late);
+    }
+
+    @Override
+    public List<Run> overdue(Instant now, int max) {
+        return runs.values().stream().map(StoredRun::run)
+                .filter(r -> r.deadline().isPresent() && !r.deadline().get().at().isAfter(now))
+                .limit(max).toList();
+    }
+
+    @Override
+    public synchronized Optional<Run> markLost(RunId id, Deadline missed, String reason, Instant now) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || stored.run().status().isFinal() || !stored.run().deadline().equals(Optional.of(missed))) {
+            return Optional.empty();
+        }
+        Run r = stored.run();
+        Run lost = new Run(r.id(), r.spec(), RunStatus.LOST, r.scheduledAt(), r.started(), r.startedReceivedAt(),
+                r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
+                Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn());
+        runs.put(id, new StoredRun(lost, stored.tokenHash()));
+        return Optional.of(lost);
+    }
+
+    @Override
+    public synchronized Optional<Run> markDispatchPending(RunId id, Instant retryAt) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || stored.run().status() != RunStatus.SCHEDULED) {
+            return Optional.empty();
+        }
+        Run pending = stored.run().withDeadline(Optional.of(new Deadline(retryAt, DeadlineKind.DISPATCH)));
+        runs.put(id, new StoredRun(pending, stored.tokenHash()));
+        return Optional.of(pending);
+    }
+
+    @Override
+    public synchronized Optional<Run> rotateForDispatch(RunId id, Deadline missed, TokenHash newTokenHash, Deadline startBy) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || stored.run().status() != RunStatus.SCHEDULED || !stored.run().deadline().equals(Optional.of(missed))) {
+            return Optional.empty();
+        }
+        Run rotated = stored.run().withDeadline(Optional.of(startBy));
+        runs.put(id, new StoredRun(rotated, newTokenHash));
+        return Optional.of(rotated);
+    }
+
+    @Override
+    public synchronized Optional<Run> markCancelled(RunId id, String reason, Instant now) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || stored.run().status().isFinal()) {
+            return Optional.empty();
+        }
+        Run r = stored.run();
+        Run cancelled = new Run(r.id(), r.spec(), RunStatus.CANCELLED, r.scheduledAt(), r.started(), r.startedReceivedAt(),
+                r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
+                Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn());
+        runs.put(id, new StoredRun(cancelled, stored.tokenHash()));
+        return Optional.of(cancelled);
     }
 
     @Override

@@ -1,7 +1,10 @@
 package lackey.run;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Small hand-written fakes of the id, log and event ports that remember what they were asked. */
@@ -13,6 +16,15 @@ final class RecordingPorts {
         @Override
         public RunId next() {
             return new RunId(next.getAndIncrement());
+        }
+
+        /** How many times {@link #reserve} was called. */
+        int reservations;
+
+        @Override
+        public synchronized RunId reserve(int count) {
+            reservations++;
+            return new RunId(next.getAndAdd(count));
         }
     }
 
@@ -32,6 +44,17 @@ final class RecordingPorts {
         @Override
         public void discard(LogRef log) {
             discarded.add(log);
+        }
+
+        /** Logs the simulation "uploaded", by reference, with their sizes. */
+        final Map<String, Long> uploads = new HashMap<>();
+        final List<LogUpload> lookedUp = new ArrayList<>();
+
+        @Override
+        public Optional<LogRef> uploaded(LogUpload upload) {
+            lookedUp.add(upload);
+            return Optional.ofNullable(uploads.get(upload.reference()))
+                    .map(bytes -> new LogRef("mem://" + upload.reference(), bytes));
         }
     }
 

@@ -70,6 +70,10 @@ public final class FunctionHost {
                     Integer.parseInt(parts[2]), Integer.parseInt(parts[3])));
         }
         FunctionHost host = new FunctionHost(functions);
+        // Without TCP_NODELAY, Nagle's algorithm holds a response body back until the client acknowledges the
+        // headers, which Linux does only after its 40 ms delayed-ACK timer: every answer of more than a few
+        // KB (a page of runs) would wait for it. Read once, when the JDK's HTTP server is first used.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext(INVOKE_PREFIX, host::serve);

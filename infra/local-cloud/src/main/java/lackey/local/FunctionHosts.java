@@ -200,7 +200,8 @@ final class FunctionHosts implements AutoCloseable {
             OutputPump.forward(process.getErrorStream(), System.err, prefix);
             BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<Integer> ready = new CompletableFuture<>();
-            Thread.ofVirtual().name("host-stdout").start(() -> {
+            // a platform thread, as in OutputPump: it spends its life blocked on a pipe
+            Thread.ofPlatform().daemon().name("host-stdout").start(() -> {
                 try {
                     String line;
                     while ((line = stdout.readLine()) != null) {

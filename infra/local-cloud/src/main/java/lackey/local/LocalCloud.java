@@ -28,6 +28,7 @@ import lackey.emulators.LocalEventBus;
 import lackey.emulators.PortInUseException;
 import lackey.emulators.ProjectLayout;
 import lackey.emulators.S3ProxyServer;
+import lackey.local.template.ClusterDefinition;
 import lackey.local.template.HttpRoute;
 import lackey.local.template.LocalNames;
 import lackey.local.template.SamTemplate;
@@ -38,10 +39,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole of lackey on one machine, from template.yaml: dynalite for DynamoDB, S3Proxy for S3, a
- * local EventBridge bus with the template's rules, the template's functions in Lambda-like JVMs, and
- * an HTTP API on 127.0.0.1 (port 8000 unless {@code LACKEY_PORT} says otherwise). Data lives under
- * {@code $LACKEY_HOME} (default {@code ./.lackey}) and survives a restart; {@code $LACKEY_HOME/local.env}
- * points AWS tools at it. {@code ./lackey local} runs {@link #main}; tests use {@link #start(Options)}.
+ * local EventBridge bus with the template's rules, the template's functions in Lambda-like JVMs, a local
+ * ECS whose tasks are processes, and an HTTP API on 127.0.0.1 (port 8000 unless {@code LACKEY_PORT} says
+ * otherwise). Data lives under {@code $LACKEY_HOME} (default {@code ./.lackey}) and survives a restart;
+ * {@code $LACKEY_HOME/local.env} points AWS tools at it. {@code ./lackey local} runs {@link #main}; tests use {@link #start(Options)}.
  */
 public final class LocalCloud implements AutoCloseable {
 
@@ -51,6 +52,10 @@ public final class LocalCloud implements AutoCloseable {
     public static final int DEFAULT_DYNAMODB_PORT = 8001;
     public static final int DEFAULT_S3_PORT = 8002;
     public static final int DEFAULT_EVENTBRIDGE_PORT = 8003;
+    /** The local ECS API (StopTask, DescribeTasks, ListTasks) and the task metadata endpoint. */
+    public static final int DEFAULT_ECS_PORT = 8004;
+
+    private static final String ECS_PURPOSE = "ECS: the local task API and task metadata";
 
     private final Options options;
     private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
@@ -60,8 +65,10 @@ public final class LocalCloud implements AutoCloseable {
     private URI dynamoDbEndpoint;
     private URI s3Endpoint;
     private URI eventBridgeEndpoint;
+    private URI ecsEndpoint;
     private SamTemplate template;
     private Simulations simulations;
+    private final LocalTopics topics;
     private FunctionHosts functions;
     private Map<String, String> environment;
     private Path localEnvFile;
@@ -70,6 +77,7 @@ public final class LocalCloud implements AutoCloseable {
     private LocalCloud(Options options) {
         this.options = options;
         this.log = options.log();
+        this.topics = new LocalTopics(log);
     }
 
     /**
@@ -82,13 +90,16 @@ public final class LocalCloud implements AutoCloseable {
      * @param dynamoDbPort     dynalite's port
      * @param s3Port           S3Proxy's port
      * @param eventBridgePort  the local bus's port
+     * @param ecsPort          the local ECS endpoint's port (its API and the tasks' metadata)
      * @param functionClassPath class path of the function hosts (the handlers and their dependencies)
      * @param log              where the local cloud reports what it does
      */
     public record Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
-                          int eventBridgePort, String functionClassPath, PrintStream log) {
+                          int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log,
+                          Map<String, String> parameterOverrides) {
 
         public Options {
+            parameterOverrides = Map.copyOf(parameterOverrides == null ? Map.of() : parameterOverrides);
             Objects.requireNonNull(projectRoot, "projectRoot");
             Objects.requireNonNull(home, "home");
             Objects.requireNonNull(workDir, "workDir");
@@ -99,10 +110,32 @@ public final class LocalCloud implements AutoCloseable {
             workDir = workDir.toAbsolutePath().normalize();
         }
 
+        /** Options with the template's parameter defaults. */
+        public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
+                       int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log) {
+            this(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort, functionClassPath, log,
+                    Map.of());
+        }
+
+        /**
+         * These options with template parameters set, as {@code sam deploy --parameter-overrides} would
+         * (for example {@code RecurringRunSpec} and {@code RecurringSchedule}).
+         */
+        public Options withParameterOverrides(Map<String, String> overrides) {
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, overrides);
+        }
+
+        /** Options as before the local ECS existed: its endpoint takes any free port. */
+        public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
+                       int eventBridgePort, String functionClassPath, PrintStream log) {
+            this(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, 0, functionClassPath, log);
+        }
+
         /**
          * The defaults {@code ./lackey local} uses: project found from {@code -Dlackey.root} or the working
-         * directory; {@code LACKEY_HOME} (default {@code ./.lackey}); ports 8000-8003 unless
-         * {@code LACKEY_PORT}, {@code LACKEY_DYNAMODB_PORT}, {@code LACKEY_S3_PORT}, {@code LACKEY_EVENTS_PORT} say otherwise.
+         * directory; {@code LACKEY_HOME} (default {@code ./.lackey}); ports 8000-8004 unless {@code LACKEY_PORT},
+         * {@code LACKEY_DYNAMODB_PORT}, {@code LACKEY_S3_PORT}, {@code LACKEY_EVENTS_PORT}, {@code LACKEY_ECS_PORT} say otherwise.
          */
         public static Options fromEnvironment(Map<String, String> env) {
             Path workDir = Path.of(System.getProperty("user.dir"));
@@ -111,28 +144,32 @@ public final class LocalCloud implements AutoCloseable {
                     home == null || home.isBlank() ? workDir.resolve(".lackey") : workDir.resolve(home), workDir,
                     port(env, "LACKEY_PORT", DEFAULT_API_PORT), port(env, "LACKEY_DYNAMODB_PORT", DEFAULT_DYNAMODB_PORT),
                     port(env, "LACKEY_S3_PORT", DEFAULT_S3_PORT), port(env, "LACKEY_EVENTS_PORT", DEFAULT_EVENTBRIDGE_PORT),
-                    System.getProperty("java.class.path"), System.out);
+                    port(env, "LACKEY_ECS_PORT", DEFAULT_ECS_PORT), System.getProperty("java.class.path"), System.out);
         }
 
         /** These options with every port 0: free ports, as tests want. */
         public Options withFreePorts() {
-            return new Options(projectRoot, home, workDir, 0, 0, 0, 0, functionClassPath, log);
+            return new Options(projectRoot, home, workDir, 0, 0, 0, 0, 0, functionClassPath, log, parameterOverrides);
         }
 
         public Options withHome(Path newHome) {
-            return new Options(projectRoot, newHome, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, functionClassPath, log);
+            return new Options(projectRoot, newHome, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, parameterOverrides);
         }
 
         public Options withWorkDir(Path newWorkDir) {
-            return new Options(projectRoot, home, newWorkDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, functionClassPath, log);
+            return new Options(projectRoot, home, newWorkDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, parameterOverrides);
         }
 
         public Options withFunctionClassPath(String classPath) {
-            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, classPath, log);
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    classPath, log, parameterOverrides);
         }
 
         public Options withLog(PrintStream newLog) {
-            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, functionClassPath, newLog);
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, newLog, parameterOverrides);
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {
@@ -177,6 +214,7 @@ public final class LocalCloud implements AutoCloseable {
         PortInUse.requireFree(dynamoDbPort, "DynamoDB: dynalite", "LACKEY_DYNAMODB_PORT");
         PortInUse.requireFree(s3Port, "S3: S3Proxy", "LACKEY_S3_PORT");
         PortInUse.requireFree(eventBridgePort, "EventBridge: the local bus", "LACKEY_EVENTS_PORT");
+        PortInUse.requireFree(options.ecsPort(), ECS_PURPOSE, "LACKEY_ECS_PORT");
         createDirectories(options.home());
 
         HttpServer apiServer;
@@ -190,7 +228,18 @@ public final class LocalCloud implements AutoCloseable {
         AutoCloseable unservedApi = () -> apiServer.stop(0);
         started.push(unservedApi);
         apiUrl = URI.create("http://127.0.0.1:" + apiServer.getAddress().getPort());
-        LocalNames names = LocalNames.local(apiUrl.toString());
+        HttpServer ecsServer;
+        try {
+            ecsServer = LocalEcs.bind(options.ecsPort());
+        } catch (BindException e) {
+            throw new PortInUse(options.ecsPort(), ECS_PURPOSE, "LACKEY_ECS_PORT");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.ecsPort() + ": " + e.getMessage(), e);
+        }
+        AutoCloseable unservedEcs = () -> ecsServer.stop(0);
+        started.push(unservedEcs);
+        ecsEndpoint = LocalEcs.endpoint(ecsServer);
+        LocalNames names = LocalNames.local(apiUrl.toString()).withParameterOverrides(options.parameterOverrides());
         LocalResources.Access access = new LocalResources.Access(Region.of(names.region()),
                 S3ProxyServer.DEFAULT_ACCESS_KEY, S3ProxyServer.DEFAULT_SECRET_KEY);
         dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
@@ -211,7 +260,7 @@ public final class LocalCloud implements AutoCloseable {
         environment = localEnvironment(access);
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
         for (String name : List.of("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-                "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE")) {
+                "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_ECS")) {
             lambdaEnv.put(name, environment.get(name));
         }
         Future<FunctionHosts> hosts = launch(() -> FunctionHosts.start(template.functions(), lambdaEnv,
@@ -235,7 +284,10 @@ public final class LocalCloud implements AutoCloseable {
 
         simulations = new Simulations(options.workDir(), options.home().resolve("runs"), environment, log);
         started.push(simulations);
-        LocalRules rules = new LocalRules(template, functions, simulations, apiUrl.toString(), log);
+        LocalEcs ecs = LocalEcs.start(ecsServer, template.clusters(), simulations, log);
+        started.remove(unservedEcs); // the local ECS's close stops the server from now on
+        started.push(ecs);
+        LocalRules rules = new LocalRules(template, functions, ecs, topics, apiUrl.toString(), log);
         started.push(rules);
         rules.start(bus);
 
@@ -253,6 +305,7 @@ public final class LocalCloud implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_DYNAMODB", dynamoDbEndpoint.toString());
         env.put("AWS_ENDPOINT_URL_S3", s3Endpoint.toString());
         env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", eventBridgeEndpoint.toString());
+        env.put("AWS_ENDPOINT_URL_ECS", ecsEndpoint.toString());
         env.put("AWS_REGION", access.region().id());
         env.put("AWS_DEFAULT_REGION", access.region().id());
         env.put("AWS_ACCESS_KEY_ID", access.accessKey());
@@ -274,6 +327,9 @@ public final class LocalCloud implements AutoCloseable {
                 + String.join(", ", template.buckets().stream().map(b -> b.bucketName() + " (" + options.home()
                 .resolve("s3").resolve(b.bucketName()) + ")").toList()));
         log.println("  EventBridge  " + eventBridgeEndpoint);
+        log.println("  ECS          " + ecsEndpoint + "  clusters "
+                + String.join(", ", template.clusters().stream().map(ClusterDefinition::name).toList())
+                + " (tasks are local processes; task metadata at " + ecsEndpoint + LocalEcs.METADATA_PATH + "<task id>)");
         log.println("  data         " + options.home());
         log.println("  local.env    " + localEnvFile + "   (. " + shortPath(localEnvFile) + " points AWS tools here)");
         log.println("Try:  curl -i -X POST -d \"name=hello&command=sh infra/simulations/hello.sh\" " + apiUrl + "/api/run");
@@ -381,6 +437,19 @@ public final class LocalCloud implements AutoCloseable {
         }
     }
 
+    /**
+     * Invokes a function of the template by its logical id with the given event, as {@code aws lambda
+     * invoke} would (for example the sweeper, without waiting for its minute), and returns its answer.
+     */
+    public byte[] invoke(String functionName, byte[] event) {
+        var result = functions.invoke(functionName, event);
+        if (result.failed()) {
+            throw new IllegalStateException(functionName + " failed: "
+                    + new String(result.payload(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return result.payload();
+    }
+
     /** The API's base URL, e.g. {@code http://127.0.0.1:8000}. */
     public URI apiUrl() {
         return apiUrl;
@@ -408,6 +477,11 @@ public final class LocalCloud implements AutoCloseable {
         return eventBridgeEndpoint;
     }
 
+    /** The local ECS endpoint ({@code AWS_ENDPOINT_URL_ECS}): StopTask, DescribeTasks, ListTasks. */
+    public URI ecsEndpoint() {
+        return ecsEndpoint;
+    }
+
     /** The variables written to local.env (endpoints, region, credentials, LACKEY_TABLE …, LACKEY_API). */
     public Map<String, String> environment() {
         return Map.copyOf(environment);
@@ -416,6 +490,14 @@ public final class LocalCloud implements AutoCloseable {
     /** The template as the local cloud runs it. */
     public SamTemplate template() {
         return template;
+    }
+
+    /**
+     * What rules published to SNS topics (the notifications of template.yaml), oldest first: locally they are
+     * printed as {@code [sns] <topic>: <message>} lines and kept here, as no e-mail can be sent.
+     */
+    public List<LocalTopics.Message> snsMessages() {
+        return topics.messages();
     }
 
     /** The processes of dispatched runs still running. */
@@ -458,10 +540,29 @@ public final class LocalCloud implements AutoCloseable {
     }
 
     /** {@code ./lackey local}: starts, prints where everything is, and runs until Ctrl-C. */
+    /**
+     * Reads {@code --parameter-overrides Name=Value …} as SAM does; anything else is a usage error.
+     */
+    static Map<String, String> parameterOverrides(String[] args) {
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        boolean reading = false;
+        for (String arg : args) {
+            if (arg.equals("--parameter-overrides")) {
+                reading = true;
+            } else if (reading && arg.indexOf('=') > 0) {
+                overrides.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            } else {
+                throw new IllegalArgumentException("unexpected argument '" + arg
+                        + "': the only option is --parameter-overrides Name=Value ...");
+            }
+        }
+        return overrides;
+    }
+
     public static void main(String[] args) {
         Options options;
         try {
-            options = Options.fromEnvironment(System.getenv());
+            options = Options.fromEnvironment(System.getenv()).withParameterOverrides(parameterOverrides(args));
         } catch (RuntimeException e) {
             System.err.println("lackey local: " + e.getMessage());
             System.exit(1);

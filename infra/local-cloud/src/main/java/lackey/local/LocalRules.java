@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import lackey.emulators.LocalEventBus;
 import lackey.local.template.ContainerDefinition;
+import lackey.local.template.EcsTaskTarget;
 import lackey.local.template.RuleDefinition;
 import lackey.local.template.RuleTarget;
 import lackey.local.template.SamTemplate;
@@ -30,7 +31,8 @@ import lackey.local.template.SamTemplate;
  * The EventBridge rules of template.yaml, wired to local targets: pattern rules are registered on the
  * local bus (matched there with event-ruler), {@code rate(...)} schedules fire on a timer. A target that
  * is a template function is invoked asynchronously through the local Lambda service; an ECS task target
- * runs its container's command as a local process (see {@link Simulations}).
+ * runs its container's command as a local process, a task of the local ECS (see {@link LocalEcs}); an SNS
+ * topic target prints and keeps the message (see {@link LocalTopics}).
  */
 final class LocalRules implements AutoCloseable {
 
@@ -39,16 +41,19 @@ final class LocalRules implements AutoCloseable {
 
     private final SamTemplate template;
     private final FunctionHosts functions;
-    private final Simulations simulations;
+    private final LocalEcs ecs;
+    private final LocalTopics topics;
     private final String apiUrl;
     private final PrintStream log;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().daemon(true).name("lackey-schedules").unstarted(runnable));
 
-    LocalRules(SamTemplate template, FunctionHosts functions, Simulations simulations, String apiUrl, PrintStream log) {
+    LocalRules(SamTemplate template, FunctionHosts functions, LocalEcs ecs, LocalTopics topics, String apiUrl,
+               PrintStream log) {
         this.template = template;
         this.functions = functions;
-        this.simulations = simulations;
+        this.ecs = ecs;
+        this.topics = topics;
         this.apiUrl = apiUrl;
         this.log = log;
     }
@@ -119,6 +124,8 @@ final class LocalRules implements AutoCloseable {
             } else if (target.function().isPresent()) {
                 String name = template.function(target.function().get()).orElseThrow().functionName();
                 functions.invokeAsync(name, input.getBytes(StandardCharsets.UTF_8));
+            } else if (LocalTopics.isTopic(target.arn())) {
+                topics.publish(target.arn(), input);
             } else {
                 log.println("[events] rule " + rule.name() + ": target " + target.id() + " (" + target.arn()
                         + ") has no local counterpart; event " + event.path("id").asText() + " not delivered to it");
@@ -149,7 +156,8 @@ final class LocalRules implements AutoCloseable {
         JsonNode overrides = JSON.readTree(input);
         JsonNode override = overrides.path("containerOverrides").path(0);
         String containerName = override.path("name").isMissingNode() ? null : override.path("name").asText();
-        Optional<ContainerDefinition> container = target.ecsTask().get().container(containerName);
+        EcsTaskTarget task = target.ecsTask().get();
+        Optional<ContainerDefinition> container = task.container(containerName);
         List<String> command = new ArrayList<>(container.map(ContainerDefinition::command).orElse(List.of()));
         if (override.has("command")) {
             command.clear();
@@ -165,7 +173,12 @@ final class LocalRules implements AutoCloseable {
                     + " has no command; an image's default command has no local equivalent, nothing started");
             return;
         }
-        simulations.launch(runId, command, environment);
+        // As ECS does: a task of the target's cluster, its identity from the task definition, started by the rule.
+        ecs.runTask(new EcsTask.Definition(target.arn(), task.ecsParameters().path("TaskDefinitionArn").asText(),
+                task.ecsParameters().path("LaunchType").asText("FARGATE"),
+                container.map(ContainerDefinition::name).orElse(containerName == null ? "main" : containerName),
+                container.map(ContainerDefinition::image).orElse(""), "events-rule/" + rule.name(), runId),
+                command, environment);
     }
 
     private String ruleArn(RuleDefinition rule) {
@@ -180,6 +193,9 @@ final class LocalRules implements AutoCloseable {
                 targets.add("ECS task (runs the command as a local process)");
             } else if (target.function().isPresent()) {
                 targets.add("function " + target.function().get());
+            } else if (LocalTopics.isTopic(target.arn())) {
+                targets.add("SNS topic " + target.arn().substring(target.arn().lastIndexOf(':') + 1)
+                        + " (messages are printed as [sns] lines)");
             } else {
                 targets.add(target.arn().toLowerCase(Locale.ROOT) + " (not emulated)");
             }

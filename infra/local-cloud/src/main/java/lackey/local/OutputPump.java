@@ -13,9 +13,13 @@ final class OutputPump {
     private OutputPump() {
     }
 
-    /** Starts a virtual thread that forwards {@code from} line by line until it ends. */
+    /**
+     * Starts a thread that forwards {@code from} line by line until it ends. A platform thread: a read from a
+     * pipe blocks in native code, and a few such reads on virtual threads were seen to hold every carrier
+     * thread of a 2-core machine, starving the API's virtual threads until a request timed out.
+     */
     static void forward(InputStream from, PrintStream to, String prefix) {
-        Thread.ofVirtual().name("pump " + prefix.trim()).start(() -> {
+        Thread.ofPlatform().daemon().name("pump " + prefix.trim()).start(() -> {
             try (BufferedReader reader = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = reader.readLine()) != null) {

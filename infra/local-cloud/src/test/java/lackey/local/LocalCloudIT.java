@@ -150,7 +150,10 @@ class LocalCloudIT {
         try (S3Client s3 = s3(cloud.environment())) {
             String bucket = cloud.environment().get("LACKEY_BUCKET");
             String key = s3.listObjectsV2(b -> b.bucket(bucket).prefix("logs/" + id + "/")).contents().getFirst().key();
-            assertTrue(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String().contains("hello from run " + id));
+            String log = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asUtf8String();
+            assertTrue(log.contains("hello from run " + id), log);
+            assertTrue(log.matches("(?s).*task: arn:aws:ecs:us-east-1:000000000000:task/lackey-simulation/[0-9a-f]{32}\n.*"),
+                    "hello.sh read its task ARN from ECS_CONTAINER_METADATA_URI_V4/task:\n" + log);
         }
     }
 
@@ -191,7 +194,7 @@ class LocalCloudIT {
         Path file = cloud.localEnvFile();
         Map<String, String> env = LocalEnvFile.read(file);
         for (String name : List.of("AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE",
-                "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LACKEY_TABLE", "LACKEY_BUCKET", "LACKEY_BUS",
+                "AWS_ENDPOINT_URL_ECS", "AWS_REGION", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "LACKEY_TABLE", "LACKEY_BUCKET", "LACKEY_BUS",
                 "LACKEY_API")) {
             assertTrue(env.containsKey(name), name + " missing from local.env");
         }

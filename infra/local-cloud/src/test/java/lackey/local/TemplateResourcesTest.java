@@ -27,6 +27,7 @@ class TemplateResourcesTest {
     @Test
     void sharedEnvironmentIsTheLackeyVariablesOfEveryFunction() {
         Map<String, String> shared = TemplateResources.sharedEnvironment(TEMPLATE.functions());
-        assertEquals(Map.of("LACKEY_TABLE", "lackey-runs", "LACKEY_BUCKET", "lackey-runs", "LACKEY_BUS", "lackey"), shared);
+        assertEquals(Map.of("LACKEY_TABLE", "lackey-runs", "LACKEY_BUCKET", "lackey-runs", "LACKEY_BUS", "lackey",
+                "LACKEY_CLUSTER", "lackey-simulation"), shared);
     }
 }

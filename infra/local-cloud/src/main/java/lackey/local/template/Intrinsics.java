@@ -185,7 +185,8 @@ final class Intrinsics {
         }
         JsonNode resource = resources.get(name);
         String type = resource == null ? "" : resource.path("Type").asText();
-        if (type.equals("AWS::ECS::TaskDefinition")) {
+        // Ref of a task definition or an SNS topic is its ARN, not its name.
+        if (type.equals("AWS::ECS::TaskDefinition") || type.equals("AWS::SNS::Topic")) {
             return NODES.textNode(arn(name, type));
         }
         return NODES.textNode(physicalName(name));

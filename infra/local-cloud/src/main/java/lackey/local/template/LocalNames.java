@@ -24,6 +24,11 @@ public record LocalNames(String stackName, String region, String accountId, Stri
         parameterOverrides = Map.copyOf(parameterOverrides);
     }
 
+    /** These names with template parameters set, as {@code --parameter-overrides} would. */
+    public LocalNames withParameterOverrides(Map<String, String> overrides) {
+        return new LocalNames(stackName, region, accountId, apiUrl, overrides);
+    }
+
     /** The local cloud's fixed identity: stack {@code lackey}, {@code us-east-1}, account {@code 000000000000}. */
     public static LocalNames local(String apiUrl) {
         return new LocalNames("lackey", "us-east-1", "000000000000", apiUrl, Map.of());

@@ -26,6 +26,7 @@ public final class SamTemplate {
     private final List<TableDefinition> tables = new ArrayList<>();
     private final List<BucketDefinition> buckets = new ArrayList<>();
     private final List<BusDefinition> buses = new ArrayList<>();
+    private final List<ClusterDefinition> clusters = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
 
     private SamTemplate(JsonNode template, LocalNames names) {
@@ -59,8 +60,10 @@ public final class SamTemplate {
                 case "AWS::S3::Bucket" -> buckets.add(new BucketDefinition(logicalId, intrinsics.physicalName(logicalId)));
                 case "AWS::Events::EventBus" -> buses.add(new BusDefinition(logicalId, intrinsics.physicalName(logicalId)));
                 case "AWS::Events::Rule" -> rules.add(readRule(logicalId, template, intrinsics.resolve(properties), functionArns));
+                case "AWS::ECS::Cluster" -> clusters.add(new ClusterDefinition(logicalId,
+                        intrinsics.physicalName(logicalId), intrinsics.attribute(logicalId, "Arn")));
                 default -> {
-                    // other resources (policies, roles, ECS, the HTTP API itself) need no local counterpart
+                    // other resources (policies, roles, task definitions, the HTTP API itself) need no local counterpart
                 }
             }
         }
@@ -104,6 +107,11 @@ public final class SamTemplate {
 
     public List<BusDefinition> buses() {
         return List.copyOf(buses);
+    }
+
+    /** The ECS clusters: the local ECS endpoint knows these, and only these. */
+    public List<ClusterDefinition> clusters() {
+        return List.copyOf(clusters);
     }
 
     /** Every rule: the template's {@code AWS::Events::Rule}s and those SAM makes from function events. */
@@ -210,7 +218,8 @@ public final class SamTemplate {
                 Map<String, String> environment = new LinkedHashMap<>();
                 container.path("Environment").forEach(pair -> environment.put(pair.path("Name").asText(),
                         pair.path("Value").asText()));
-                containers.add(new ContainerDefinition(container.path("Name").asText(), command, environment));
+                containers.add(new ContainerDefinition(container.path("Name").asText(), container.path("Image").asText(""),
+                        command, environment));
             }
         }
         return containers;

@@ -52,16 +52,27 @@ class TemplateTest {
     private static final String TOKEN = "99ee72e2-764d-42a9-b3a1-5c38d1647f28";
 
     /** The functions of the contract and their handlers. */
-    private static final Map<String, String> CONTRACT_HANDLERS = Map.of(
-            "ScheduleRunFunction", "lackey.api.ScheduleRunHandler::handleRequest",
-            "StartRunFunction", "lackey.api.StartRunHandler::handleRequest",
-            "StopRunFunction", "lackey.api.StopRunHandler::handleRequest",
-            "GetRunFunction", "lackey.api.GetRunHandler::handleRequest",
-            "RecurringRunFunction", "lackey.api.RecurringRunHandler::handleRequest");
+    private static final Map<String, String> CONTRACT_HANDLERS = Map.ofEntries(
+            Map.entry("ScheduleRunFunction", "lackey.api.ScheduleRunHandler::handleRequest"),
+            Map.entry("StartRunFunction", "lackey.api.StartRunHandler::handleRequest"),
+            Map.entry("StopRunFunction", "lackey.api.StopRunHandler::handleRequest"),
+            Map.entry("GetRunFunction", "lackey.api.GetRunHandler::handleRequest"),
+            Map.entry("RecurringRunFunction", "lackey.api.RecurringRunHandler::handleRequest"),
+            Map.entry("HeartbeatRunFunction", "lackey.api.HeartbeatRunHandler::handleRequest"),
+            Map.entry("SweepRunsFunction", "lackey.api.SweepRunsHandler::handleRequest"),
+            Map.entry("CancelRunFunction", "lackey.api.CancelRunHandler::handleRequest"),
+            Map.entry("StopSimulationFunction", "lackey.api.StopSimulationHandler::handleRequest"),
+            Map.entry("ListRunsFunction", "lackey.api.ListRunsHandler::handleRequest"),
+            Map.entry("ScheduleSweepFunction", "lackey.api.ScheduleSweepHandler::handleRequest"),
+            Map.entry("GetRunLogFunction", "lackey.api.GetRunLogHandler::handleRequest"),
+            Map.entry("LogUploadFunction", "lackey.api.LogUploadHandler::handleRequest"));
 
     /** Routes the simulation calls with its run token; every other route is for operators. */
-    private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}");
-    private static final Set<String> CONTRACT_OPERATOR_ROUTES = Set.of("POST /api/run", "GET /api/run/{id}");
+    private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}",
+            "PUT /api/run/heartbeat/{id}", "POST /api/run/log-upload/{id}");
+    private static final Set<String> CONTRACT_OPERATOR_ROUTES = Set.of("POST /api/run", "GET /api/run/{id}", "GET /api/runs",
+            "POST /api/runs",
+            "GET /api/run/{id}/log");
 
     private static JsonNode template;
     private static JsonSchema samSchema;
@@ -223,6 +234,64 @@ class TemplateTest {
     }
 
     @Test
+    void listingIndexesKeyRunsByShardAndScheduleOrderWithEveryAttribute() {
+        JsonNode table = properties(template, "RunsTable");
+        Map<String, String> types = new TreeMap<>();
+        table.path("AttributeDefinitions").forEach(a -> types.put(a.path("AttributeName").asText(), a.path("AttributeType").asText()));
+        Map<String, String> listing = Map.of("RunsByTime", "listShard", "RunsByStatus", "statusShard");
+        listing.forEach((name, shardKey) -> {
+            JsonNode index = null;
+            for (JsonNode candidate : table.path("GlobalSecondaryIndexes")) {
+                if (name.equals(candidate.path("IndexName").asText())) {
+                    index = candidate;
+                }
+            }
+            assertTrue(index != null, "RunsTable has no index " + name);
+            assertEquals(shardKey, index.at("/KeySchema/0/AttributeName").asText(), name);
+            assertEquals("HASH", index.at("/KeySchema/0/KeyType").asText(), name);
+            assertEquals("listOrder", index.at("/KeySchema/1/AttributeName").asText(), name);
+            assertEquals("RANGE", index.at("/KeySchema/1/KeyType").asText(), name);
+            // ALL: a page is served from the index alone, with no read of the table per run
+            assertEquals("ALL", index.at("/Projection/ProjectionType").asText(), name);
+            assertEquals("S", types.get(shardKey), shardKey + " is a string attribute");
+        });
+        assertEquals("S", types.get("listOrder"), "listOrder is a string attribute");
+    }
+
+    @Test
+    void listFunctionMayOnlyQueryTheListingIndexes() {
+        JsonNode statements = properties(template, "ListRunsFunction").at("/Policies/0/Statement");
+        assertEquals(1, statements.size(), "one statement: " + statements);
+        JsonNode statement = statements.get(0);
+        assertEquals(List.of("dynamodb:Query"), texts(statement.path("Action")), "Query only: no Scan, no GetItem");
+        assertEquals(List.of("${RunsTable.Arn}/index/RunsByTime", "${RunsTable.Arn}/index/RunsByStatus"),
+                texts(statement.path("Resource")), "the two listing indexes, not the table");
+        assertEquals(List.of("GET /api/runs"), httpApiEvents().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ListRunsFunction."))
+                .map(e -> e.getValue().at("/Properties/Method").asText() + " " + e.getValue().at("/Properties/Path").asText())
+                .toList());
+    }
+
+    @Test
+    void sweepFunctionMayOnlyReserveIdsWriteRunsInBatchesAndPublish() {
+        JsonNode function = properties(template, "ScheduleSweepFunction");
+        JsonNode statements = function.at("/Policies/0/Statement");
+        assertEquals(2, statements.size(), "two statements: " + statements);
+        // UpdateItem: the id reservation and dispatch-pending marks; BatchWriteItem: the runs, and their undo.
+        // No PutItem, no GetItem, no Scan: a sweep never reads.
+        assertEquals(List.of("dynamodb:UpdateItem", "dynamodb:BatchWriteItem"), texts(statements.get(0).path("Action")));
+        assertEquals(getAtt("RunsTable", "Arn"), statements.get(0).path("Resource"));
+        assertEquals(List.of("events:PutEvents"), texts(statements.get(1).path("Action")));
+        assertEquals(getAtt("RunBus", "Arn"), statements.get(1).path("Resource"));
+        assertEquals(120, function.path("Timeout").asInt(), "room for 10,000 runs, retries and an undo");
+        assertEquals(2048, function.path("MemorySize").asInt());
+        assertEquals(List.of("POST /api/runs"), httpApiEvents().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("ScheduleSweepFunction."))
+                .map(e -> e.getValue().at("/Properties/Method").asText() + " " + e.getValue().at("/Properties/Path").asText())
+                .toList());
+    }
+
+    @Test
     void functionPoliciesAreInlineWithoutWildcards() {
         assertTrue(template.at("/Globals/Function/Policies").isMissingNode(), "no policies for every function");
         for (Map.Entry<String, JsonNode> function : resourcesOfType("AWS::Serverless::Function").entrySet()) {
@@ -259,6 +328,123 @@ class TemplateTest {
                 assertNotEquals("*", resource, owner + " allows an action on every resource");
             }
         }
+    }
+
+    /**
+     * A presigned URL acts with its signer's permissions: the download function may only read logs, the
+     * upload function only write them, and only the stop function may look at an upload (HeadObject).
+     */
+    @Test
+    void logLinkFunctionsMaySignOnlyWhatTheirLinksDo() {
+        assertEquals(Map.of("s3:GetObject", List.of("${RunsBucket.Arn}/logs/*"), "dynamodb:GetItem", List.of("RunsTable")),
+                grants("GetRunLogFunction"));
+        assertEquals(Map.of("s3:PutObject", List.of("${RunsBucket.Arn}/logs/*"), "dynamodb:GetItem", List.of("RunsTable")),
+                grants("LogUploadFunction"));
+        Map<String, List<String>> stop = grants("StopRunFunction");
+        assertEquals(List.of("${RunsBucket.Arn}/logs/*"), stop.get("s3:GetObject"), "HeadObject of an upload");
+        JsonNode list = statementWith("StopRunFunction", "s3:ListBucket");
+        assertEquals("logs/*", list.at("/Condition/StringLike/s3:prefix").asText(),
+                "ListBucket (404 rather than 403 for a missing upload) only under logs/");
+    }
+
+    /** Action to the resources it is allowed on, in a function's inline policy (GetAtt names its resource). */
+    private static Map<String, List<String>> grants(String function) {
+        Map<String, List<String>> grants = new TreeMap<>();
+        for (JsonNode statement : properties(template, function).at("/Policies/0/Statement")) {
+            for (String action : texts(statement.path("Action"))) {
+                grants.computeIfAbsent(action, a -> new ArrayList<>()).addAll(resourceNames(statement.path("Resource")));
+            }
+        }
+        return grants;
+    }
+
+    private static List<String> resourceNames(JsonNode resource) {
+        if (resource.has("Fn::GetAtt")) {
+            return List.of(resource.path("Fn::GetAtt").get(0).asText());
+        }
+        return texts(resource);
+    }
+
+    private static JsonNode statementWith(String function, String action) {
+        for (JsonNode statement : properties(template, function).at("/Policies/0/Statement")) {
+            if (texts(statement.path("Action")).contains(action)) {
+                return statement;
+            }
+        }
+        return fail(function + " has no statement allowing " + action);
+    }
+
+    // ------------------------------------------------------------------ notifications
+
+    @Test
+    void notificationRulesMatchStopsAndLossesOfTheirOwnKind() throws Exception {
+        Machine machine = Machine.builder().build();
+        machine.addRule("stopped", properties(template, "RunStoppedNotificationRule").path("EventPattern").toString());
+        machine.addRule("lost", properties(template, "RunLostNotificationRule").path("EventPattern").toString());
+        ObjectNode stopped = (ObjectNode) readEvent("run-stopped.json");
+        assertEquals(List.of("stopped"), machine.rulesForJSONEvent(stopped.toString()));
+        assertEquals(List.of("lost"), machine.rulesForJSONEvent(readEvent("run-lost.json").toString()));
+        ((ObjectNode) stopped.path("detail")).put("status", "LOST");
+        assertTrue(machine.rulesForJSONEvent(stopped.toString()).isEmpty(), "a late stop was told as Run Lost already");
+        assertTrue(machine.rulesForJSONEvent(readEvent("run-scheduled.json").toString()).isEmpty());
+        for (String rule : List.of("RunStoppedNotificationRule", "RunLostNotificationRule")) {
+            JsonNode properties = properties(template, rule);
+            assertEquals(JSON.createObjectNode().put("Ref", "RunBus"), properties.path("EventBusName"), rule);
+            assertEquals(JSON.createObjectNode().put("Ref", "RunNotificationsTopic"), properties.at("/Targets/0/Arn"), rule);
+        }
+    }
+
+    /** Every variable of a message must be in every event its rule matches: a missing one is left out. */
+    @Test
+    void notificationMessagesNameOnlyFieldsTheirEventsAlwaysHave() throws Exception {
+        assertEquals("\"lackey run 1 (seed) is FAILED after 10000 s\"",
+                message("RunStoppedNotificationRule", readEvent("run-stopped.json")));
+        assertEquals("\"lackey run 1 (seed) is LOST: no heartbeat for 120 s\"",
+                message("RunLostNotificationRule", readEvent("run-lost.json")));
+    }
+
+    private static String message(String rule, JsonNode event) {
+        JsonNode transformer = properties(template, rule).at("/Targets/0/InputTransformer");
+        String message = transformer.path("InputTemplate").asText();
+        for (Map.Entry<String, JsonNode> variable : transformer.path("InputPathsMap").properties()) {
+            JsonNode value = event.at(variable.getValue().asText().substring(1).replace('.', '/'));
+            assertFalse(value.isMissingNode(), rule + ": " + variable.getValue().asText() + " is not in the sample event");
+            message = message.replace("<" + variable.getKey() + ">", value.isTextual() ? value.textValue() : value.toString());
+        }
+        return message;
+    }
+
+    @Test
+    void onlyTheNotificationRulesMayPublishToTheEncryptedTopic() {
+        JsonNode topic = properties(template, "RunNotificationsTopic");
+        assertEquals(JSON.createObjectNode().put("Ref", "RunNotificationsKey"), topic.path("KmsMasterKeyId"),
+                "a customer managed key: EventBridge cannot use the AWS managed alias/aws/sns");
+        boolean eventBridgeMayUseKey = false;
+        for (JsonNode statement : properties(template, "RunNotificationsKey").at("/KeyPolicy/Statement")) {
+            eventBridgeMayUseKey |= "events.amazonaws.com".equals(statement.at("/Principal/Service").asText())
+                    && texts(statement.path("Action")).containsAll(List.of("kms:GenerateDataKey", "kms:Decrypt"));
+        }
+        assertTrue(eventBridgeMayUseKey, "the key policy must let EventBridge encrypt messages");
+
+        JsonNode policy = properties(template, "RunNotificationsTopicPolicy");
+        JsonNode statements = policy.at("/PolicyDocument/Statement");
+        assertEquals(1, statements.size());
+        JsonNode publish = statements.get(0);
+        assertEquals("events.amazonaws.com", publish.at("/Principal/Service").asText());
+        assertEquals(List.of("sns:Publish"), texts(publish.path("Action")));
+        assertEquals(JSON.createArrayNode().add(getAtt("RunStoppedNotificationRule", "Arn"))
+                        .add(getAtt("RunLostNotificationRule", "Arn")),
+                publish.at("/Condition/ArnEquals/aws:SourceArn"), "published only by the two rules, by their ARNs");
+    }
+
+    @Test
+    void anEmailSubscriptionExistsOnlyWhenAnAddressIsGiven() {
+        assertEquals("", template.at("/Parameters/NotificationEmail/Default").asText("missing"));
+        JsonNode subscription = resource("RunNotificationsSubscription");
+        assertEquals("HasNotificationEmail", subscription.path("Condition").asText());
+        assertEquals("email", subscription.at("/Properties/Protocol").asText());
+        assertEquals(JSON.createObjectNode().put("Ref", "NotificationEmail"), subscription.at("/Properties/Endpoint"));
+        assertEquals("NotificationEmail", template.at("/Conditions/HasNotificationEmail/Fn::Not/0/Fn::Equals/0/Ref").asText());
     }
 
     // ------------------------------------------------------------------ the dispatch rule

@@ -1,0 +1,37 @@
+package lackey.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import lackey.aws.AwsRuns;
+import lackey.aws.RunJson;
+import lackey.run.RunLifecycle;
+
+/**
+ * {@code PUT /api/run/cancel/{id}} with an optional {@code reason} (operator): ends a SCHEDULED or
+ * RUNNING run as CANCELLED. Its token stops working; "Run Cancelled" lets the deployment stop its task.
+ */
+public final class CancelRunHandler implements RequestStreamHandler {
+
+    private final RunLifecycle runs;
+
+    public CancelRunHandler() {
+        this(AwsRuns.fromEnvironment());
+    }
+
+    CancelRunHandler(RunLifecycle runs) {
+        this.runs = runs;
+    }
+
+    @Override
+    public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
+        HttpEndpoint.serve(event, response, context, request -> {
+            var cancelled = runs.cancel(request.runId(), request.fields().text("reason"));
+            var body = RunJson.of(cancelled.run());
+            Warnings.unpublished(body, cancelled.published(), "Run Cancelled");
+            return HttpResponses.ok(body);
+        });
+    }
+}

@@ -1,0 +1,169 @@
+package lackey.run;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which runs to list, newest first, and how many: the filters of {@code GET /api/runs}, validated on
+ * construction. Times are schedule times; {@code from} is inclusive and {@code to} exclusive, so
+ * consecutive windows never overlap. A cursor continues a previous page below its last run.
+ */
+public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, Optional<String> tag,
+                       Optional<Instant> from, Optional<Instant> to, int limit, Optional<RunCursor> cursor) {
+
+    public static final int DEFAULT_LIMIT = 50;
+    public static final int MAX_LIMIT = 1000;
+
+    private static final Instant LATEST = Instant.ofEpochMilli(RunCursor.MAX_MILLIS);
+
+    /** The query parameters {@code GET /api/runs} understands; any other is refused, so a typo is not ignored. */
+    public static final Set<String> PARAMETERS = Set.copyOf(
+            List.of("status", "name", "tag", "from", "to", "limit", "cursor"));
+
+    public RunQuery {
+        status = status == null ? Optional.empty() : status;
+        namePrefix = namePrefix == null ? Optional.empty() : namePrefix;
+        tag = tag == null ? Optional.empty() : tag.map(String::strip);
+        from = from == null ? Optional.empty() : from;
+        to = to == null ? Optional.empty() : to;
+        cursor = cursor == null ? Optional.empty() : cursor;
+        if (limit < 1 || limit > MAX_LIMIT) {
+            throw new InvalidInput("limit must be 1 to " + MAX_LIMIT + ", got " + limit);
+        }
+        if (namePrefix.isPresent() && (namePrefix.get().isEmpty() || namePrefix.get().length() > RunSpec.MAX_NAME)) {
+            throw new InvalidInput("name must be 1 to " + RunSpec.MAX_NAME + " characters");
+        }
+        if (tag.isPresent() && (tag.get().isEmpty() || tag.get().length() > RunSpec.MAX_TAG)) {
+            throw new InvalidInput("tag must be 1 to " + RunSpec.MAX_TAG + " characters");
+        }
+        from.ifPresent(t -> checkRange("from", t));
+        to.ifPresent(t -> checkRange("to", t));
+        if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
+            throw new InvalidInput("from must be before to");
+        }
+    }
+
+    /** Everything, newest first, in pages of the default size. */
+    public static RunQuery newest(int limit) {
+        return new RunQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                limit, Optional.empty());
+    }
+
+    /**
+     * Reads the query parameters of {@code GET /api/runs}: {@code status}, {@code name} (a prefix), {@code tag},
+     * {@code from} and {@code to} (ISO-8601 instants or unix seconds), {@code limit} and {@code cursor}.
+     */
+    public static RunQuery fromParameters(Map<String, String> parameters) {
+        Set<String> unknown = new LinkedHashSet<>(parameters.keySet());
+        unknown.removeAll(PARAMETERS);
+        if (!unknown.isEmpty()) {
+            throw new InvalidInput("unknown parameter(s) " + String.join(", ", unknown)
+                    + "; known are status, name, tag, from, to, limit, cursor");
+        }
+        return new RunQuery(
+                value(parameters, "status").map(RunQuery::status),
+                value(parameters, "name"),
+                value(parameters, "tag"),
+                value(parameters, "from").map(text -> time("from", text)),
+                value(parameters, "to").map(text -> time("to", text)),
+                value(parameters, "limit").map(RunQuery::limit).orElse(DEFAULT_LIMIT),
+                value(parameters, "cursor").map(RunCursor::parse));
+    }
+
+    /** The same filters, continuing below {@code next}. */
+    public RunQuery continuingAt(RunCursor next) {
+        return new RunQuery(status, namePrefix, tag, from, to, limit, Optional.of(next));
+    }
+
+    /** The exclusive upper end of the window: the cursor or {@code to}, whichever is older. */
+    public Optional<RunCursor> before() {
+        Optional<RunCursor> end = to.map(t -> new RunCursor(ceilMillis(t), 0));
+        if (cursor.isEmpty()) {
+            return end;
+        }
+        if (end.isEmpty()) {
+            return cursor;
+        }
+        return Optional.of(cursor.get().compareTo(end.get()) < 0 ? cursor.get() : end.get());
+    }
+
+    /** The inclusive lower end of the window, from {@code from}. */
+    public Optional<RunCursor> notBefore() {
+        return from.map(t -> new RunCursor(ceilMillis(t), 0));
+    }
+
+    /** True when no run can be in the window (a cursor already below {@code from}): nothing need be read. */
+    public boolean windowIsEmpty() {
+        return before().isPresent() && notBefore().isPresent() && before().get().compareTo(notBefore().get()) <= 0;
+    }
+
+    /** True when the query needs more than an index key to select runs: a name prefix or a tag. */
+    public boolean filtersBeyondKeys() {
+        return namePrefix.isPresent() || tag.isPresent();
+    }
+
+    private static Optional<String> value(Map<String, String> parameters, String name) {
+        String value = parameters.get(name);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value.isBlank()) {
+            throw new InvalidInput(name + " is empty: give a value or leave the parameter out");
+        }
+        return Optional.of(value);
+    }
+
+    private static RunStatus status(String text) {
+        try {
+            return RunStatus.valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInput("status must be one of " + List.of(RunStatus.values()) + ", got '"
+                    + RunId.abbreviate(text) + "'");
+        }
+    }
+
+    private static int limit(String text) {
+        String digits = text.strip();
+        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
+            throw new InvalidInput("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '"
+                    + RunId.abbreviate(text) + "'");
+        }
+        return Integer.parseInt(digits);
+    }
+
+    /** Unix seconds, or an ISO-8601 instant with {@code Z} or an offset. */
+    private static Instant time(String name, String text) {
+        String given = text.strip();
+        if (!given.isEmpty() && given.length() <= 12 && given.chars().allMatch(Character::isDigit)) {
+            return Instant.ofEpochSecond(Long.parseLong(given));
+        }
+        try {
+            return Instant.parse(given);
+        } catch (DateTimeParseException e) {
+            // An unencoded "+02:00" in a query string arrives as " 02:00": take it as the offset it was.
+            try {
+                return Instant.parse(given.replace(' ', '+'));
+            } catch (DateTimeParseException again) {
+                throw new InvalidInput(name + " must be unix seconds or an ISO-8601 instant such as "
+                        + "2026-11-27T18:00:00Z, got '" + RunId.abbreviate(text) + "'");
+            }
+        }
+    }
+
+    private static void checkRange(String name, Instant time) {
+        if (time.isBefore(Instant.EPOCH) || time.isAfter(LATEST)) {
+            throw new InvalidInput(name + " must be between 1970 and 2286");
+        }
+    }
+
+    /** Schedule times are whole milliseconds: a bound between two of them acts as the next one. */
+    private static long ceilMillis(Instant time) {
+        return time.toEpochMilli() + (time.getNano() % 1_000_000 == 0 ? 0 : 1);
+    }
+}
