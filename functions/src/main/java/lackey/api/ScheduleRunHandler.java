@@ -6,27 +6,49 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import lackey.aws.AwsRuns;
+import java.util.List;
 import lackey.aws.RunJson;
+import lackey.run.ExchangeFolder;
+import lackey.run.RunExchange;
 import lackey.run.RunLifecycle;
 
-/** {@code POST /api/run}: schedules a run and answers 201 with its id and its token (shown only here). */
+/**
+ * {@code POST /api/run}: schedules a run and answers 201 with its id and its token (shown only here), and for
+ * each of its {@code inputs} a presigned URL to PUT the file into the run's exchange folder.
+ */
 public final class ScheduleRunHandler implements RequestStreamHandler {
 
     private final RunLifecycle runs;
+    private final RunExchange exchange;
 
     public ScheduleRunHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(AwsRuns.fromEnvironment(), AwsRuns.exchangeFromEnvironment());
     }
 
+    /** Without exchange files: a schedule naming {@code inputs} is then a bug of the wiring, not of the caller. */
     ScheduleRunHandler(RunLifecycle runs) {
+        this(runs, null);
+    }
+
+    ScheduleRunHandler(RunLifecycle runs, RunExchange exchange) {
         this.runs = runs;
+        this.exchange = exchange;
     }
 
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var scheduled = runs.schedule(RunSpecs.from(request.fields()));
+            var fields = request.fields();
+            // checked before the run is scheduled: a bad name costs no run
+            List<String> inputs = ExchangeFolder.names(fields.list("inputs"));
+            var scheduled = runs.schedule(RunSpecs.from(fields));
             var body = RunJson.of(scheduled.run()).put("token", scheduled.token().reveal());
+            if (!inputs.isEmpty()) {
+                if (exchange == null) {
+                    throw new IllegalStateException("this handler was built without exchange files");
+                }
+                ExchangeJson.uploads(body, exchange.uploads(scheduled.run().id(), inputs));
+            }
             Warnings.unpublished(body, scheduled.published(), "Run Scheduled");
             return HttpResponses.created("/api/run/" + scheduled.run().id(), body);
         });

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.function.Supplier;
 import lackey.run.ParameterSweeps;
 import lackey.run.RunCatalog;
+import lackey.run.RunExchange;
 import lackey.run.RunLifecycle;
 import lackey.run.RunLogs;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -75,12 +76,35 @@ public final class AwsRuns {
      * first use; it signs locally and takes its endpoint from the SDK's standard settings too.
      */
     public static RunLogs logs(Config config, AwsCredentialsProvider credentials) {
-        Supplier<S3Presigner> presigner = new Lazy<>(() -> S3Presigner.builder()
+        return new RunLogs(new DynamoRunStore(dynamo(config, credentials), config.table()),
+                new S3LogLinks(presigner(config, credentials), config.bucket()), Clock.systemUTC());
+    }
+
+    /** What the exchange functions use: configuration and credentials from the environment Lambda sets. */
+    public static RunExchange exchangeFromEnvironment() {
+        return exchange(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /**
+     * Exchange files: links signed by the same presigner as log links, a listing with an S3 client, a run read
+     * from DynamoDB. Each is built on first use: scheduling with inputs only signs, it never calls S3.
+     */
+    public static RunExchange exchange(Config config, AwsCredentialsProvider credentials) {
+        Supplier<S3Client> s3 = new Lazy<>(() -> S3Client.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build());
+        return new RunExchange(new DynamoRunStore(dynamo(config, credentials), config.table()),
+                new S3ExchangeFiles(presigner(config, credentials), s3, config.bucket()), Clock.systemUTC());
+    }
+
+    /** The presigner of log and exchange links: it signs locally and takes its endpoint from the SDK's settings. */
+    private static Supplier<S3Presigner> presigner(Config config, AwsCredentialsProvider credentials) {
+        return new Lazy<>(() -> S3Presigner.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .build());
-        return new RunLogs(new DynamoRunStore(dynamo(config, credentials), config.table()),
-                new S3LogLinks(presigner, config.bucket()), Clock.systemUTC());
     }
 
     /** What the sweep function uses: configuration and credentials from the environment Lambda sets. */

@@ -95,6 +95,16 @@ public final class DynamoRunStore implements RunStore {
         values.put(":now", text(receivedAt.toString()));
         var update = new StringBuilder("SET #status = :end, " + RunItems.STATUS_SHARD + " = :endShard, " + RunItems.STOPPED_TS + " = :ts, "
                 + RunItems.STOPPED_AT + " = :now");
+        setOutcome(update, values, report, log);
+        update.append(" REMOVE ").append(String.join(", ", RunItems.LIVE_SHARD, RunItems.DEADLINE, RunItems.DEADLINE_KIND));
+        return transition(id, update.toString(),
+                "#status = :running AND " + RunItems.TOKEN_HASH + " = :hash AND " + RunItems.STARTED_TS + " <= :ts",
+                values);
+    }
+
+    /** The exit code and log a stop reports, whether on time or late. */
+    private static void setOutcome(StringBuilder update, Map<String, AttributeValue> values, StopReport report,
+                                   Optional<LogRef> log) {
         report.exitCode().ifPresent(code -> {
             update.append(", ").append(RunItems.EXIT_CODE).append(" = :exit");
             values.put(":exit", number(code));
@@ -105,10 +115,6 @@ public final class DynamoRunStore implements RunStore {
             values.put(":log", text(ref.location()));
             values.put(":bytes", number(ref.bytes()));
         });
-        update.append(" REMOVE ").append(String.join(", ", RunItems.LIVE_SHARD, RunItems.DEADLINE, RunItems.DEADLINE_KIND));
-        return transition(id, update.toString(),
-                "#status = :running AND " + RunItems.TOKEN_HASH + " = :hash AND " + RunItems.STARTED_TS + " <= :ts",
-                values);
     }
 
     @Override
@@ -166,16 +172,7 @@ public final class DynamoRunStore implements RunStore {
         values.put(":reported", text(report.status().name()));
         var update = new StringBuilder("SET " + RunItems.STOPPED_TS + " = :ts, " + RunItems.STOPPED_AT + " = :now, "
                 + RunItems.REPORTED_STATUS + " = :reported");
-        report.exitCode().ifPresent(code -> {
-            update.append(", ").append(RunItems.EXIT_CODE).append(" = :exit");
-            values.put(":exit", number(code));
-        });
-        log.ifPresent(ref -> {
-            update.append(", ").append(RunItems.LOG_LOCATION).append(" = :log, ")
-                    .append(RunItems.LOG_BYTES).append(" = :bytes");
-            values.put(":log", text(ref.location()));
-            values.put(":bytes", number(ref.bytes()));
-        });
+        setOutcome(update, values, report, log);
         return transition(id, update.toString(),
                 "#status = :lost AND " + RunItems.TOKEN_HASH + " = :hash AND attribute_not_exists(" + RunItems.STOPPED_TS + ")",
                 values);

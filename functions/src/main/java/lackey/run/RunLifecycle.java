@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -107,7 +106,7 @@ public final class RunLifecycle {
         });
         TokenHash hash = token.hash();
         Instant now = now();
-        Optional<LogRef> storedLog = log.map(text -> logs.put(id, attemptId(now), checkedLog(text)));
+        Optional<LogRef> storedLog = log.map(text -> logs.put(id, attemptId(id, now), checkedLog(text)));
         Optional<LogRef> recordedLog = storedLog.or(() -> uploadedLog);
         Optional<Run> run = store.markStopped(id, hash, stopped, now, report, recordedLog);
         if (run.isEmpty()) {
@@ -242,10 +241,8 @@ public final class RunLifecycle {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    /** Orders attempts by time and keeps concurrent ones apart. */
-    private String attemptId(Instant now) {
-        byte[] nonce = new byte[4];
-        random.nextBytes(nonce);
-        return now.toEpochMilli() + "-" + HexFormat.of().formatHex(nonce);
+    /** Orders attempts by time and keeps concurrent ones apart; the same scheme as uploaded logs. */
+    private String attemptId(RunId id, Instant now) {
+        return LogUpload.next(id, now, random).attempt();
     }
 }

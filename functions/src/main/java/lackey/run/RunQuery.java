@@ -49,7 +49,7 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
         }
     }
 
-    /** Everything, newest first, in pages of the default size. */
+    /** Every run, newest first, {@code limit} to a page. */
     public static RunQuery newest(int limit) {
         return new RunQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 limit, Optional.empty());

@@ -2,7 +2,9 @@ package lackey.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -10,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,13 +65,13 @@ public final class ListingBenchmark {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         Path root = ProjectLayout.find().root();
         Path home = Files.createTempDirectory("lackey-bench-list-");
-        // The function hosts print a REPORT line per call on standard output: keep the table readable.
+        // Function hosts forward their output here, and a REPORT line per call on standard error: keep the
+        // table readable, but let anything else on standard error (a failure) through.
         PrintStream out = System.out;
-        PrintStream quiet = new PrintStream(PrintStream.nullOutputStream());
-        System.setOut(quiet);
+        System.setOut(new PrintStream(PrintStream.nullOutputStream()));
+        System.setErr(withoutReportLines(System.err));
         Path cloudLog = Files.createTempFile("lackey-bench-list-", ".log");
         PrintStream log = new PrintStream(Files.newOutputStream(cloudLog), true);
-        out.println("local cloud log: " + cloudLog);
         var options = new LocalCloud.Options(root, home, root, 0, 0, 0, 0, System.getProperty("java.class.path"), log);
         long startAt = System.nanoTime();
         try (LocalCloud cloud = LocalCloud.start(options)) {
@@ -79,7 +82,7 @@ public final class ListingBenchmark {
             out.printf("seeded %,d runs with BatchWriteItem in %.1f s (%,.0f runs/s)%n", count, seconds, count / seconds);
 
             Map<String, String> queries = new LinkedHashMap<>();
-            queries.put("(GET /api/run/{id})", "/api/run/" + count / 2);
+            queries.put("GET /api/run/{id}, scale", "/api/run/" + count / 2); // one GetItem, for scale
             queries.put("newest 50", "/api/runs?limit=50");
             queries.put("status=RUNNING (1%)", "/api/runs?status=RUNNING&limit=50");
             queries.put("name=eval- (10%)", "/api/runs?name=eval-&limit=50");
@@ -106,9 +109,32 @@ public final class ListingBenchmark {
                 out.printf("%-24s %6d %8s %10.1f %10.1f %10.1f%n", query.getKey(), last.runs, last.cursor ? "yes" : "no",
                         first / 1e6, rank(nanos, 0.5) / 1e6, rank(nanos, 0.9) / 1e6);
             }
+        } catch (Exception | Error e) {
+            log.close();
+            out.println("failed; the local cloud's log is kept in " + cloudLog);
+            throw e;
         } finally {
             delete(home);
         }
+        log.close();
+        Files.deleteIfExists(cloudLog);
+    }
+
+    private static PrintStream withoutReportLines(PrintStream err) {
+        return new PrintStream(new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                line.write(b);
+                if (b == '\n') {
+                    if (!line.toString(StandardCharsets.UTF_8).contains("] REPORT RequestId: ")) {
+                        err.write(line.toByteArray(), 0, line.size());
+                    }
+                    line.reset();
+                }
+            }
+        }, true, StandardCharsets.UTF_8);
     }
 
     private record Call(long nanos, int runs, boolean cursor) {

@@ -106,6 +106,11 @@ final class ApiGateway implements AutoCloseable {
         }
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null && parseLong(length) > HttpApiEvents.MAX_BODY_BYTES) {
+            // Read a moderately oversized body before answering: closing on a client still sending makes
+            // it see a reset instead of the 413. Beyond DRAIN_LIMIT it may see the reset.
+            if (parseLong(length) <= DRAIN_LIMIT) {
+                exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
+            }
             return tooLarge();
         }
         byte[] body = readAtMost(exchange.getRequestBody(), HttpApiEvents.MAX_BODY_BYTES);
@@ -127,6 +132,8 @@ final class ApiGateway implements AutoCloseable {
         }
         return HttpApiEvents.response(invocation.payload());
     }
+
+    private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
 
     private static HttpApiEvents.Response tooLarge() {
         return HttpApiEvents.Response.json(413, "too_large", "The request body is larger than 10 MB, HTTP API's payload limit");

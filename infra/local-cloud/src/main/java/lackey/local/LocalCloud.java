@@ -287,7 +287,7 @@ public final class LocalCloud implements AutoCloseable {
         LocalEcs ecs = LocalEcs.start(ecsServer, template.clusters(), simulations, log);
         started.remove(unservedEcs); // the local ECS's close stops the server from now on
         started.push(ecs);
-        LocalRules rules = new LocalRules(template, functions, ecs, topics, apiUrl.toString(), log);
+        LocalRules rules = new LocalRules(template, functions, ecs, topics, apiUrl.toString(), options.home().resolve("s3"), log);
         started.push(rules);
         rules.start(bus);
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,17 +46,20 @@ final class LocalRules implements AutoCloseable {
     private final LocalEcs ecs;
     private final LocalTopics topics;
     private final String apiUrl;
+    private final Path s3Root;
     private final PrintStream log;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             runnable -> Thread.ofPlatform().daemon(true).name("lackey-schedules").unstarted(runnable));
 
+    /** @param s3Root S3Proxy's filesystem root: a dispatched run's exchange folder lies under it ({@link LocalExchange}) */
     LocalRules(SamTemplate template, FunctionHosts functions, LocalEcs ecs, LocalTopics topics, String apiUrl,
-               PrintStream log) {
+               Path s3Root, PrintStream log) {
         this.template = template;
         this.functions = functions;
         this.ecs = ecs;
         this.topics = topics;
         this.apiUrl = apiUrl;
+        this.s3Root = s3Root;
         this.log = log;
     }
 
@@ -79,12 +84,35 @@ final class LocalRules implements AutoCloseable {
     private void schedule(RuleDefinition rule, String expression) {
         Optional<Duration> period = rate(expression);
         if (period.isEmpty()) {
-            log.println("[events] schedule " + rule.name() + " (" + expression + ") is not fired locally: only rate(...) is");
+            Optional<CronSchedule> cron;
+            try {
+                cron = CronSchedule.parse(expression);
+            } catch (IllegalArgumentException e) {
+                log.println("[events] schedule " + rule.name() + " is not fired locally: " + e.getMessage());
+                return;
+            }
+            if (cron.isEmpty()) {
+                log.println("[events] schedule " + rule.name() + " (" + expression + ") is neither rate(...) nor cron(...)");
+                return;
+            }
+            fireOnCron(rule, cron.get());
+            log.println("[events] schedule " + rule.name() + " fires on " + expression + " (UTC) -> " + describe(rule));
             return;
         }
         long millis = period.get().toMillis();
         timer.scheduleAtFixedRate(() -> fire(rule), millis, millis, TimeUnit.MILLISECONDS);
         log.println("[events] schedule " + rule.name() + " fires every " + period.get() + " -> " + describe(rule));
+    }
+
+    /** Waits for the cron schedule's next time, fires, and waits for the one after. */
+    private void fireOnCron(RuleDefinition rule, CronSchedule cron) {
+        cron.nextAfter(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)).ifPresent(next -> {
+            long delay = Math.max(0, Duration.between(Instant.now(), next.toInstant()).toMillis());
+            timer.schedule(() -> {
+                fire(rule);
+                fireOnCron(rule, cron);
+            }, delay, TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Sends {@code rule}'s scheduled event to its targets now, as EventBridge does when the schedule is due. */
@@ -167,6 +195,13 @@ final class LocalRules implements AutoCloseable {
         override.path("environment").forEach(pair -> environment.put(pair.path("name").asText(), pair.path("value").asText()));
         // The deployed value names API Gateway's host; locally the simulation reports to this local cloud.
         environment.put("LACKEY_API", apiUrl);
+        // Local only: the exchange folder as a folder on disk, created so the simulation can write out/ at once.
+        Optional<Path> exchangeDir = LocalExchange.folder(s3Root, environment.get("LACKEY_EXCHANGE"));
+        if (exchangeDir.isPresent()) {
+            Files.createDirectories(exchangeDir.get().resolve("in"));
+            Files.createDirectories(exchangeDir.get().resolve("out"));
+            environment.put(LocalExchange.DIR_VARIABLE, exchangeDir.get() + "/");
+        }
         String runId = environment.getOrDefault("LACKEY_RUN_ID", event.path("id").asText());
         if (command.isEmpty()) {
             log.println("[ecs] rule " + rule.name() + ": run " + runId

@@ -65,14 +65,15 @@ class TemplateTest {
             Map.entry("ListRunsFunction", "lackey.api.ListRunsHandler::handleRequest"),
             Map.entry("ScheduleSweepFunction", "lackey.api.ScheduleSweepHandler::handleRequest"),
             Map.entry("GetRunLogFunction", "lackey.api.GetRunLogHandler::handleRequest"),
-            Map.entry("LogUploadFunction", "lackey.api.LogUploadHandler::handleRequest"));
+            Map.entry("LogUploadFunction", "lackey.api.LogUploadHandler::handleRequest"),
+            Map.entry("ListRunFilesFunction", "lackey.api.ListRunFilesHandler::handleRequest"));
 
     /** Routes the simulation calls with its run token; every other route is for operators. */
     private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}",
             "PUT /api/run/heartbeat/{id}", "POST /api/run/log-upload/{id}");
     private static final Set<String> CONTRACT_OPERATOR_ROUTES = Set.of("POST /api/run", "GET /api/run/{id}", "GET /api/runs",
             "POST /api/runs",
-            "GET /api/run/{id}/log");
+            "GET /api/run/{id}/log", "GET /api/run/{id}/files");
 
     private static JsonNode template;
     private static JsonSchema samSchema;
@@ -334,6 +335,27 @@ class TemplateTest {
      * A presigned URL acts with its signer's permissions: the download function may only read logs, the
      * upload function only write them, and only the stop function may look at an upload (HeadObject).
      */
+    /**
+     * Exchange links act with their signer's permissions: scheduling may only write inputs, the listing only
+     * list and read exchange files; the one task role of every run reads inputs and writes outputs, by prefix.
+     */
+    @Test
+    void exchangeFunctionsAndTheTaskRoleMayTouchOnlyExchangeFiles() {
+        assertEquals(List.of("${RunsBucket.Arn}/exchange/*/in/*"), grants("ScheduleRunFunction").get("s3:PutObject"));
+        assertEquals(Map.of("s3:GetObject", List.of("${RunsBucket.Arn}/exchange/*"), "dynamodb:GetItem", List.of("RunsTable"),
+                "s3:ListBucket", List.of("RunsBucket")), grants("ListRunFilesFunction"));
+        assertEquals("exchange/*", statementWith("ListRunFilesFunction", "s3:ListBucket")
+                .at("/Condition/StringLike/s3:prefix").asText(), "ListBucket only under exchange/");
+        Map<String, String> taskRole = new TreeMap<>();
+        for (JsonNode policy : properties(template, "SimulationTaskRole").path("Policies")) {
+            for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+                texts(statement.path("Action")).forEach(action -> taskRole.put(action, statement.at("/Resource/Fn::Sub").asText()));
+            }
+        }
+        assertEquals(Map.of("s3:GetObject", "${RunsBucket.Arn}/exchange/*/in/*", "s3:PutObject", "${RunsBucket.Arn}/exchange/*/out/*"),
+                taskRole);
+    }
+
     @Test
     void logLinkFunctionsMaySignOnlyWhatTheirLinksDo() {
         assertEquals(Map.of("s3:GetObject", List.of("${RunsBucket.Arn}/logs/*"), "dynamodb:GetItem", List.of("RunsTable")),
@@ -495,7 +517,8 @@ class TemplateTest {
         String input = transformer.at("/InputTemplate/Fn::Sub").asText()
                 .replace("${LackeyApi}", "a1b2c3d4e5")
                 .replace("${AWS::Region}", "us-east-1")
-                .replace("${AWS::URLSuffix}", "amazonaws.com");
+                .replace("${AWS::URLSuffix}", "amazonaws.com")
+                .replace("${RunsBucket}", "lackey-runs");
         assertFalse(input.contains("${"), "unresolved !Sub variable in " + input);
         JsonNode event = readEvent("run-scheduled.json");
         for (Map.Entry<String, String> variable : paths.entrySet()) {
@@ -515,7 +538,8 @@ class TemplateTest {
                 "LACKEY_API", "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com",
                 "LACKEY_RUN_ID", "1",
                 "LACKEY_RUN_TOKEN", TOKEN,
-                "LACKEY_PARAMS", event.at("/detail/paramsJson").textValue()), environment);
+                "LACKEY_PARAMS", event.at("/detail/paramsJson").textValue(),
+                "LACKEY_EXCHANGE", "s3://lackey-runs/exchange/1/"), environment);
     }
 
     @Test
