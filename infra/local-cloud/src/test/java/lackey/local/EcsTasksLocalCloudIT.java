@@ -19,10 +19,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -43,38 +41,8 @@ class EcsTasksLocalCloudIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Pattern SLEEPY = Pattern.compile("sleepy: run (\\d+), process (\\d+), task (\\S+),");
 
-    @TempDir
-    static Path home;
-
-    private static LocalCloud cloud;
-
-    @BeforeAll
-    static void startLocalCloud() {
-        cloud = LocalCloud.start(LocalCloudIT.options(home));
-    }
-
-    @AfterAll
-    static void stopLocalCloud() {
-        if (cloud != null) {
-            cloud.close();
-        }
-    }
-
-    private static HttpResponse<String> call(String method, String path, String form) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String output(long id) {
-        try {
-            return Files.readString(cloud.home().resolve("runs").resolve(id + ".out"));
-        } catch (IOException e) {
-            return "";
-        }
-    }
+    @RegisterExtension
+    static final RunningLocalCloud LOCAL = new RunningLocalCloud();
 
     private static EcsClient ecs(Map<String, String> env) {
         return EcsClient.builder().endpointOverride(URI.create(env.get("AWS_ENDPOINT_URL_ECS")))
@@ -89,7 +57,7 @@ class EcsTasksLocalCloudIT {
     }
 
     private static Sleepy startSleepy() throws Exception {
-        HttpResponse<String> scheduled = call("POST", "/api/run", "name=sleepy&command=sh%20infra/simulations/sleepy.sh");
+        HttpResponse<String> scheduled = LOCAL.call("POST", "/api/run", "name=sleepy&command=sh%20infra/simulations/sleepy.sh");
         assertEquals(201, scheduled.statusCode(), scheduled.body());
         long id = JSON.readTree(scheduled.body()).path("id").asLong();
 
@@ -97,15 +65,15 @@ class EcsTasksLocalCloudIT {
         JsonNode run = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            run = JSON.readTree(call("GET", "/api/run/" + id, null).body());
+            run = JSON.readTree(LOCAL.call("GET", "/api/run/" + id, null).body());
             if (!run.path("status").asText().equals("SCHEDULED")) {
                 break;
             }
             Thread.sleep(100);
         }
-        assertEquals("RUNNING", run.path("status").asText(), run + "\n" + output(id));
-        Matcher reported = SLEEPY.matcher(output(id));
-        assertTrue(reported.find(), output(id));
+        assertEquals("RUNNING", run.path("status").asText(), run + "\n" + LOCAL.output(id));
+        Matcher reported = SLEEPY.matcher(LOCAL.output(id));
+        assertTrue(reported.find(), LOCAL.output(id));
         assertEquals(Long.toString(id), reported.group(1));
         String taskArn = reported.group(3);
         assertTrue(taskArn.matches("arn:aws:ecs:us-east-1:000000000000:task/lackey-simulation/[0-9a-f]{32}"),
@@ -113,7 +81,7 @@ class EcsTasksLocalCloudIT {
         assertEquals(taskArn, run.path("taskArn").asText(), "the start call reported the task");
 
         // The simulation's process tree: sh -c, sleepy.sh's own shell (the process it reported), its sleep.
-        ProcessHandle sh = cloud.runningSimulations().stream().filter(process -> process.descendants()
+        ProcessHandle sh = LOCAL.cloud().runningSimulations().stream().filter(process -> process.descendants()
                 .anyMatch(child -> child.pid() == Long.parseLong(reported.group(2)))).findFirst()
                 .orElseThrow(() -> new AssertionError("sleepy.sh's shell " + reported.group(2) + " is not a simulation's"));
         List<ProcessHandle> family = new ArrayList<>(sh.descendants().toList());
@@ -139,8 +107,8 @@ class EcsTasksLocalCloudIT {
 
     @Test
     void stopTaskEndsARunningSimulationAndItsWholeProcessTree() throws Exception {
-        Map<String, String> env = LocalEnvFile.read(cloud.localEnvFile());
-        assertEquals(cloud.ecsEndpoint().toString(), env.get("AWS_ENDPOINT_URL_ECS"), "local.env points AWS tools at the local ECS");
+        Map<String, String> env = LocalEnvFile.read(LOCAL.cloud().localEnvFile());
+        assertEquals(LOCAL.cloud().ecsEndpoint().toString(), env.get("AWS_ENDPOINT_URL_ECS"), "local.env points AWS tools at the local ECS");
         Sleepy sleepy = startSleepy();
         String taskArn = sleepy.taskArn();
 
@@ -148,7 +116,7 @@ class EcsTasksLocalCloudIT {
             assertTrue(ecs.listTasks(b -> b.cluster("lackey-simulation")).taskArns().contains(taskArn));
             Task running = ecs.describeTasks(b -> b.cluster("lackey-simulation").tasks(taskArn)).tasks().getFirst();
             assertEquals("RUNNING", running.lastStatus());
-            assertEquals("events-rule/" + cloud.template().rules().stream()
+            assertEquals("events-rule/" + LOCAL.cloud().template().rules().stream()
                     .filter(rule -> rule.logicalId().equals("DispatchRunRule")).findFirst().orElseThrow().name(), running.startedBy());
 
             long id = sleepy.id();
@@ -160,26 +128,26 @@ class EcsTasksLocalCloudIT {
             Task stopped = awaitStopped(ecs, taskArn);
             assertEquals("STOPPED", stopped.lastStatus());
             assertEquals(TaskStopCode.USER_INITIATED, stopped.stopCode());
-            assertEquals(143, stopped.containers().getFirst().exitCode(), "ended by SIGTERM\n" + output(id));
+            assertEquals(143, stopped.containers().getFirst().exitCode(), "ended by SIGTERM\n" + LOCAL.output(id));
             assertFalse(ecs.listTasks(b -> b.cluster("lackey-simulation")).taskArns().contains(taskArn));
         }
-        assertTrue(output(sleepy.id()).contains("sleepy: SIGTERM"), "sleepy.sh saw the SIGTERM and stopped\n" + output(sleepy.id()));
+        assertTrue(LOCAL.output(sleepy.id()).contains("sleepy: SIGTERM"), "sleepy.sh saw the SIGTERM and stopped\n" + LOCAL.output(sleepy.id()));
     }
 
     @Test
     void cancellingADispatchedRunStopsItsTaskThroughTheStopSimulationFunction() throws Exception {
         Sleepy sleepy = startSleepy();
-        HttpResponse<String> cancelled = call("PUT", "/api/run/cancel/" + sleepy.id(), null);
+        HttpResponse<String> cancelled = LOCAL.call("PUT", "/api/run/cancel/" + sleepy.id(), null);
         assertEquals(200, cancelled.statusCode(), cancelled.body());
         assertEquals("CANCELLED", JSON.readTree(cancelled.body()).path("status").asText());
 
         // "Run Cancelled" -> the rule -> StopSimulationFunction -> EcsClient (AWS_ENDPOINT_URL_ECS) -> the local ECS.
         assertGone(sleepy);
-        try (EcsClient ecs = ecs(LocalEnvFile.read(cloud.localEnvFile()))) {
+        try (EcsClient ecs = ecs(LocalEnvFile.read(LOCAL.cloud().localEnvFile()))) {
             Task stopped = awaitStopped(ecs, sleepy.taskArn());
             assertEquals("STOPPED", stopped.lastStatus());
             assertEquals(TaskStopCode.USER_INITIATED, stopped.stopCode(), "stopped by StopTask, not by its own end");
         }
-        assertEquals("CANCELLED", JSON.readTree(call("GET", "/api/run/" + sleepy.id(), null).body()).path("status").asText());
+        assertEquals("CANCELLED", JSON.readTree(LOCAL.call("GET", "/api/run/" + sleepy.id(), null).body()).path("status").asText());
     }
 }

@@ -13,10 +13,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Exchange files end to end in the local cloud: a dispatched run of {@code infra/simulations/copy.sh} is
@@ -31,42 +29,12 @@ class ExchangeLocalCloudIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @TempDir
-    static Path home;
-
-    private static LocalCloud cloud;
-
-    @BeforeAll
-    static void startLocalCloud() {
-        cloud = LocalCloud.start(LocalCloudIT.options(home));
-    }
-
-    @AfterAll
-    static void stopLocalCloud() {
-        if (cloud != null) {
-            cloud.close();
-        }
-    }
-
-    private static HttpResponse<String> call(String method, String path, String form) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String output(long id) {
-        try {
-            return Files.readString(cloud.home().resolve("runs").resolve(id + ".out"));
-        } catch (IOException e) {
-            return "";
-        }
-    }
+    @RegisterExtension
+    static final RunningLocalCloud LOCAL = new RunningLocalCloud();
 
     @Test
     void aDispatchedRunReadsItsUploadedInputAndItsOutputIsListedAndOnDisk() throws Exception {
-        HttpResponse<String> scheduled = call("POST", "/api/run",
+        HttpResponse<String> scheduled = LOCAL.call("POST", "/api/run",
                 "name=copy&command=sh%20infra/simulations/copy.sh&inputs=params.txt");
         assertEquals(201, scheduled.statusCode(), scheduled.body());
         JsonNode answer = JSON.readTree(scheduled.body());
@@ -82,19 +50,19 @@ class ExchangeLocalCloudIT {
         JsonNode run = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            run = JSON.readTree(call("GET", "/api/run/" + id, null).body());
+            run = JSON.readTree(LOCAL.call("GET", "/api/run/" + id, null).body());
             if (run.path("status").asText().equals("FINISHED") || run.path("status").asText().equals("FAILED")) {
                 break;
             }
             Thread.sleep(100);
         }
-        assertEquals("FINISHED", run.path("status").asText(), run + "\n" + output(id));
-        Path bucket = cloud.home().resolve("s3").resolve(cloud.environment().get("LACKEY_BUCKET"));
+        assertEquals("FINISHED", run.path("status").asText(), run + "\n" + LOCAL.output(id));
+        Path bucket = LOCAL.cloud().home().resolve("s3").resolve(LOCAL.cloud().environment().get("LACKEY_BUCKET"));
         Path folder = bucket.resolve("exchange").resolve(Long.toString(id)).toAbsolutePath().normalize();
-        assertTrue(output(id).contains("copy: run " + id + ", exchange s3://" + bucket.getFileName() + "/exchange/" + id
-                + "/, folder " + folder + "/"), "LACKEY_EXCHANGE from the dispatch rule, LACKEY_EXCHANGE_DIR locally: " + output(id));
+        assertTrue(LOCAL.output(id).contains("copy: run " + id + ", exchange s3://" + bucket.getFileName() + "/exchange/" + id
+                + "/, folder " + folder + "/"), "LACKEY_EXCHANGE from the dispatch rule, LACKEY_EXCHANGE_DIR locally: " + LOCAL.output(id));
 
-        HttpResponse<String> files = call("GET", "/api/run/" + id + "/files", null);
+        HttpResponse<String> files = LOCAL.call("GET", "/api/run/" + id + "/files", null);
         assertEquals(200, files.statusCode(), files.body());
         JsonNode listing = JSON.readTree(files.body());
         assertEquals("params.txt", listing.at("/inputs/0/name").asText(), files.body());
@@ -111,6 +79,6 @@ class ExchangeLocalCloudIT {
         assertTrue(Files.isRegularFile(onDisk), onDisk + " is a plain file");
         assertEquals(params, Files.readString(onDisk));
 
-        assertEquals(404, call("GET", "/api/run/999999/files", null).statusCode(), "an unknown run");
+        assertEquals(404, LOCAL.call("GET", "/api/run/999999/files", null).statusCode(), "an unknown run");
     }
 }

@@ -14,10 +14,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import lackey.emulators.ProjectLayout;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Heartbeats and lost runs in the local cloud, over HTTP: a heartbeat moves the deadline, the sweeper
@@ -29,30 +27,8 @@ class LivenessLocalCloudIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @TempDir
-    static Path home;
-
-    private static LocalCloud cloud;
-
-    @BeforeAll
-    static void startLocalCloud() {
-        cloud = LocalCloud.start(LocalCloudIT.options(home));
-    }
-
-    @AfterAll
-    static void stopLocalCloud() {
-        if (cloud != null) {
-            cloud.close();
-        }
-    }
-
-    private static HttpResponse<String> call(String method, String path, String form) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path))
-                .header("content-type", "application/x-www-form-urlencoded")
-                .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
+    @RegisterExtension
+    static final RunningLocalCloud LOCAL = new RunningLocalCloud();
 
     private static JsonNode json(HttpResponse<String> response) throws Exception {
         return JSON.readTree(response.body());
@@ -64,7 +40,7 @@ class LivenessLocalCloudIT {
 
     private static List<Long> sweep() throws Exception {
         Path scheduledEvent = ProjectLayout.find().root().resolve("events/scheduled-rule.json");
-        JsonNode answer = JSON.readTree(cloud.invoke("SweepRunsFunction", Files.readAllBytes(scheduledEvent)));
+        JsonNode answer = JSON.readTree(LOCAL.cloud().invoke("SweepRunsFunction", Files.readAllBytes(scheduledEvent)));
         List<Long> lost = new ArrayList<>();
         answer.path("lost").forEach(id -> lost.add(id.asLong()));
         return lost;
@@ -72,14 +48,14 @@ class LivenessLocalCloudIT {
 
     @Test
     void silentRunIsLostHeartbeatingRunIsNotAndALateStopIsKept() throws Exception {
-        JsonNode silent = json(call("POST", "/api/run", "name=silent&heartbeatTimeout=1"));
-        JsonNode beating = json(call("POST", "/api/run", "name=beating&heartbeatTimeout=30"));
-        JsonNode idle = json(call("POST", "/api/run", "name=idle&startTimeout=1"));
+        JsonNode silent = json(LOCAL.call("POST", "/api/run", "name=silent&heartbeatTimeout=1"));
+        JsonNode beating = json(LOCAL.call("POST", "/api/run", "name=beating&heartbeatTimeout=30"));
+        JsonNode idle = json(LOCAL.call("POST", "/api/run", "name=idle&startTimeout=1"));
         for (JsonNode run : List.of(silent, beating)) {
-            var started = call("PUT", "/api/run/start/" + run.path("id").asLong(), "token=" + run.path("token").asText() + "&ts=" + now());
+            var started = LOCAL.call("PUT", "/api/run/start/" + run.path("id").asLong(), "token=" + run.path("token").asText() + "&ts=" + now());
             assertEquals(200, started.statusCode(), started.body());
         }
-        var beat = call("PUT", "/api/run/heartbeat/" + beating.path("id").asLong(),
+        var beat = LOCAL.call("PUT", "/api/run/heartbeat/" + beating.path("id").asLong(),
                 "token=" + beating.path("token").asText() + "&ts=" + now() + "&progress=10&message=meshing");
         assertEquals(200, beat.statusCode(), beat.body());
         assertEquals(10, json(beat).path("heartbeat").path("progress").asInt());
@@ -89,11 +65,11 @@ class LivenessLocalCloudIT {
         assertTrue(lost.contains(silent.path("id").asLong()) && lost.contains(idle.path("id").asLong()), lost.toString());
         assertTrue(!lost.contains(beating.path("id").asLong()), lost.toString());
 
-        JsonNode verdict = json(call("GET", "/api/run/" + silent.path("id").asLong(), null));
+        JsonNode verdict = json(LOCAL.call("GET", "/api/run/" + silent.path("id").asLong(), null));
         assertEquals("LOST", verdict.path("status").asText());
         assertEquals("no heartbeat for 1 s", verdict.path("lostReason").asText());
 
-        var late = call("PUT", "/api/run/stop/" + silent.path("id").asLong(),
+        var late = LOCAL.call("PUT", "/api/run/stop/" + silent.path("id").asLong(),
                 "token=" + silent.path("token").asText() + "&ts=" + now() + "&log=done%20anyway&exit=3");
         assertEquals(200, late.statusCode(), late.body());
         assertEquals("LOST", json(late).path("status").asText());

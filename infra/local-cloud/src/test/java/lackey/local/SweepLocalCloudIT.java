@@ -20,10 +20,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Sweeps in the local cloud, over HTTP through the local API Gateway and ScheduleSweepFunction: a dispatched
@@ -35,33 +33,11 @@ class SweepLocalCloudIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @TempDir
-    static Path home;
-
-    private static LocalCloud cloud;
-
-    @BeforeAll
-    static void startLocalCloud() {
-        cloud = LocalCloud.start(LocalCloudIT.options(home));
-    }
-
-    @AfterAll
-    static void stopLocalCloud() {
-        if (cloud != null) {
-            cloud.close();
-        }
-    }
-
-    private static HttpResponse<String> call(String method, String path, String contentType, String body) throws Exception {
-        var request = HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path)).timeout(Duration.ofSeconds(150))
-                .header("content-type", contentType)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-    }
+    @RegisterExtension
+    static final RunningLocalCloud LOCAL = new RunningLocalCloud();
 
     private static JsonNode sweep(String json) throws Exception {
-        HttpResponse<String> created = call("POST", "/api/runs", "application/json", json);
+        HttpResponse<String> created = LOCAL.call("POST", "/api/runs", "application/json", json);
         assertEquals(201, created.statusCode(), created.body());
         JsonNode body = JSON.readTree(created.body());
         assertEquals("/api/runs?tag=sweep-" + body.path("sweep").asLong(), created.headers().firstValue("location").orElse(""));
@@ -69,14 +45,14 @@ class SweepLocalCloudIT {
     }
 
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = call("GET", path, "application/json", null);
+        HttpResponse<String> response = LOCAL.call("GET", path, "application/json", null);
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
 
     /** The text of a run's log, as the simulation sent it with its stop: a file in the bucket's folder. */
     private static String log(long id) throws IOException {
-        Path logs = cloud.home().resolve("s3").resolve(cloud.environment().get("LACKEY_BUCKET")).resolve("logs").resolve(Long.toString(id));
+        Path logs = LOCAL.cloud().home().resolve("s3").resolve(LOCAL.cloud().environment().get("LACKEY_BUCKET")).resolve("logs").resolve(Long.toString(id));
         try (Stream<Path> files = Files.list(logs)) {
             List<Path> found = files.filter(Files::isRegularFile).toList();
             assertEquals(1, found.size(), "one log of run " + id + ": " + found);
@@ -123,7 +99,7 @@ class SweepLocalCloudIT {
         long ts = System.currentTimeMillis() / 1000;
         for (JsonNode run : body.path("runs")) {
             long id = run.path("id").asLong();
-            HttpResponse<String> started = call("PUT", "/api/run/start/" + id, "application/x-www-form-urlencoded",
+            HttpResponse<String> started = LOCAL.call("PUT", "/api/run/start/" + id, "application/x-www-form-urlencoded",
                     "token=" + run.path("token").asText() + "&ts=" + ts);
             assertEquals(200, started.statusCode(), started.body());
         }
@@ -135,7 +111,7 @@ class SweepLocalCloudIT {
 
     @Test
     void anEmptySweepIsRefusedWithTheUsualErrorDocument() throws Exception {
-        HttpResponse<String> refused = call("POST", "/api/runs", "application/json", "{\"name\": \"empty\", \"runs\": []}");
+        HttpResponse<String> refused = LOCAL.call("POST", "/api/runs", "application/json", "{\"name\": \"empty\", \"runs\": []}");
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals("invalid_input", JSON.readTree(refused.body()).path("error").asText());
     }
