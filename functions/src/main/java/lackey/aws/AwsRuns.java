@@ -3,6 +3,7 @@ package lackey.aws;
 import java.time.Clock;
 import java.util.function.Supplier;
 import lackey.run.ParameterSweeps;
+import lackey.run.RecordOutput;
 import lackey.run.RunCatalog;
 import lackey.run.RunExchange;
 import lackey.run.RunLifecycle;
@@ -123,6 +124,22 @@ public final class AwsRuns {
         return new ParameterSweeps(new DynamoRunIds(dynamo, config.table()), new DynamoRunBatches(dynamo, config.table()),
                 new DynamoRunStore(dynamo, config.table()), new EventBridgeRunEvents(eventBridge, config.bus()),
                 Clock.systemUTC());
+    }
+
+    /** What the output recorder uses: configuration and credentials from the environment Lambda sets. */
+    public static RecordOutput outputsFromEnvironment() {
+        return outputs(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
+    }
+
+    /** Recording an output writes the run's item and publishes; it never touches S3. */
+    public static RecordOutput outputs(Config config, AwsCredentialsProvider credentials) {
+        Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build());
+        return new RecordOutput(new DynamoOutputStore(dynamo(config, credentials), config.table()),
+                new EventBridgeOutputEvents(eventBridge, config.bus()), Clock.systemUTC());
     }
 
     private static Supplier<DynamoDbClient> dynamo(Config config, AwsCredentialsProvider credentials) {

@@ -39,6 +39,12 @@ public final class EventBridgeRunEvents implements RunEvents {
                 .detailType(event.detailType())
                 .detail(detail(event))
                 .build();
+        // The detail is not logged: a "Run Scheduled" detail may carry the token.
+        return put(eventBridge, entry, event.detailType() + " for run " + event.run().id());
+    }
+
+    /** Sends one entry, again while the bus refuses it; false (and a log line naming {@code what}) when it never went out. */
+    static boolean put(Supplier<EventBridgeClient> eventBridge, PutEventsRequestEntry entry, String what) {
         String lastError = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -55,9 +61,7 @@ public final class EventBridgeRunEvents implements RunEvents {
                 pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));
             }
         }
-        // The detail is not logged: a "Run Scheduled" detail may carry the token.
-        System.err.println("lackey: " + event.detailType() + " for run " + event.run().id()
-                + " not published after " + ATTEMPTS + " attempts (" + lastError + ")");
+        System.err.println("lackey: " + what + " not published after " + ATTEMPTS + " attempts (" + lastError + ")");
         return false;
     }
 

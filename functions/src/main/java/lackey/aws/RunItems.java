@@ -14,6 +14,7 @@ import lackey.run.DeadlineKind;
 import lackey.run.Heartbeat;
 import lackey.run.Interruption;
 import lackey.run.LogRef;
+import lackey.run.Outputs;
 import lackey.run.Run;
 import lackey.run.RunCursor;
 import lackey.run.RunId;
@@ -75,6 +76,9 @@ final class RunItems {
     static final String CANCELLED_AT = "cancelledAt";
     static final String CANCEL_REASON = "cancelReason";
     static final String TASK_ARN = "taskArn";
+    static final String OUTPUTS = "outputs";
+    static final String OUTPUT_COUNT = "outputCount";
+    static final String LAST_OUTPUT_AT = "lastOutputAt";
     static final String LIST_SHARD = "listShard";
     static final String STATUS_SHARD = "statusShard";
     static final String LIST_ORDER = "listOrder";
@@ -159,7 +163,10 @@ final class RunItems {
                         optionalText(item, REPORTED_STATUS).map(RunStatus::valueOf)))
                         .or(() -> optionalText(item, CANCELLED_AT).map(at -> new Interruption(Instant.parse(at),
                                 optionalText(item, CANCEL_REASON).orElse(""), Optional.empty()))),
-                optionalText(item, TASK_ARN));
+                optionalText(item, TASK_ARN),
+                Optional.ofNullable(item.get(OUTPUTS)).filter(AttributeValue::hasSs)
+                        .map(names -> new Outputs(names.ss().stream().sorted().toList(),
+                                optionalText(item, LAST_OUTPUT_AT).map(Instant::parse).orElse(Instant.EPOCH))));
     }
 
     /** Partition key of the by-time index: "runs#" and the run's shard. */

@@ -66,6 +66,11 @@ public final class RunJson {
             ended.reportedStatus().ifPresent(reported -> json.put("reportedStatus", reported.name()));
         });
         run.taskArn().ifPresent(task -> json.put("taskArn", task));
+        run.outputs().ifPresent(outputs -> {
+            var names = json.putArray("outputs");
+            outputs.names().forEach(names::add);
+            json.put("outputCount", outputs.names().size()).put("lastOutputAt", outputs.lastAt().toString());
+        });
         run.deadline().filter(d -> d.kind() == DeadlineKind.DISPATCH).ifPresent(d -> json.put("dispatchPending", true));
         return json;
     }

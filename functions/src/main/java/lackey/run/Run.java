@@ -23,7 +23,17 @@ public record Run(
         Optional<Heartbeat> heartbeat,
         Optional<Deadline> deadline,
         Optional<Interruption> interruption,
-        Optional<String> taskArn) {
+        Optional<String> taskArn,
+        Optional<Outputs> outputs) {
+
+    /** A run without recorded outputs. */
+    public Run(RunId id, RunSpec spec, RunStatus status, Instant scheduledAt, Optional<ClientTime> started,
+               Optional<Instant> startedReceivedAt, Optional<ClientTime> stopped, Optional<Instant> stoppedReceivedAt,
+               Optional<Integer> exitCode, Optional<LogRef> log, Optional<Heartbeat> heartbeat,
+               Optional<Deadline> deadline, Optional<Interruption> interruption, Optional<String> taskArn) {
+        this(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt, exitCode, log,
+                heartbeat, deadline, interruption, taskArn, Optional.empty());
+    }
 
     /** A run without heartbeat, deadline, interruption or task: what the plain lifecycle produces. */
     public Run(RunId id, RunSpec spec, RunStatus status, Instant scheduledAt, Optional<ClientTime> started,
@@ -43,7 +53,7 @@ public record Run(
 
     Run withDeadline(Optional<Deadline> next) {
         return new Run(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt,
-                exitCode, log, heartbeat, next, interruption, taskArn);
+                exitCode, log, heartbeat, next, interruption, taskArn, outputs);
     }
 
     /** How long the run took by the simulation's own clock, once it has both timestamps. */

@@ -327,9 +327,39 @@ public final class LocalEventBus implements AutoCloseable {
         if (detail == null || !detail.isObject()) {
             return fail(result, "MalformedDetail", "Detail is malformed.");
         }
-        String busName = busName(text(entry, "EventBusName"));
+        String eventId = accept(busName(text(entry, "EventBusName")), source, detailType, eventTime(entry.get("Time")),
+                entry.get("Resources"), detail);
+        result.put("EventId", eventId);
+        return null;
+    }
+
+    /**
+     * Puts an event on a bus the way an AWS service does (S3's "Object Created" on the default bus, say):
+     * PutEvents refuses {@code aws.*} sources from clients, this does not. The event gets the envelope every
+     * event gets and goes to the matching rules' targets.
+     *
+     * @return the event's id
+     */
+    public String putServiceEvent(String busName, String source, String detailType, List<String> resources,
+                                  String detailJson) {
+        requireNonBlank(busName, "busName");
+        JsonNode detail;
+        try {
+            detail = JSON.readTree(detailJson);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the detail is not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (detail == null || !detail.isObject()) {
+            throw new IllegalArgumentException("the detail must be a JSON object");
+        }
+        ArrayNode resourceArray = JSON.createArrayNode();
+        resources.forEach(resourceArray::add);
+        return accept(busName, source, detailType, Instant.now(), resourceArray, detail);
+    }
+
+    private String accept(String busName, String source, String detailType, Instant time, JsonNode resources, JsonNode detail) {
         String eventId = UUID.randomUUID().toString();
-        String eventJson = eventJson(eventId, source, detailType, eventTime(entry.get("Time")), entry.get("Resources"), detail);
+        String eventJson = eventJson(eventId, source, detailType, time, resources, detail);
         synchronized (acceptedEvents) {
             acceptedEvents.add(eventJson);
         }
@@ -339,8 +369,7 @@ public final class LocalEventBus implements AutoCloseable {
                 deliver(subscription, eventId, eventJson);
             }
         }
-        result.put("EventId", eventId);
-        return null;
+        return eventId;
     }
 
     private static String fail(ObjectNode result, String code, String message) {

@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import lackey.emulators.Dynalite;
 import lackey.emulators.LocalEventBus;
+import lackey.local.template.BucketDefinition;
 import lackey.emulators.PortInUseException;
 import lackey.emulators.ProjectLayout;
 import lackey.emulators.S3ProxyServer;
@@ -290,6 +291,12 @@ public final class LocalCloud implements AutoCloseable {
         LocalRules rules = new LocalRules(template, functions, ecs, topics, apiUrl.toString(), options.home().resolve("s3"), log);
         started.push(rules);
         rules.start(bus);
+        for (BucketDefinition bucket : template.buckets()) {
+            if (bucket.eventBridge()) {
+                started.push(LocalObjectEvents.start(options.home().resolve("s3"), bucket.bucketName(), bus,
+                        names.accountId(), log));
+            }
+        }
 
         localEnvFile = LocalEnvFile.write(options.home().resolve("local.env"), environment);
         ApiGateway api = ApiGateway.start(apiServer, template.routes(), template.functions(), functions,

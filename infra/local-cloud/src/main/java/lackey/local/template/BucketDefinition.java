@@ -5,6 +5,13 @@ package lackey.local.template;
  *
  * @param logicalId  the logical id
  * @param bucketName the local bucket name
+ * @param eventBridge whether the bucket sends its object events to EventBridge
+ *                    ({@code NotificationConfiguration.EventBridgeConfiguration.EventBridgeEnabled})
  */
-public record BucketDefinition(String logicalId, String bucketName) {
+public record BucketDefinition(String logicalId, String bucketName, boolean eventBridge) {
+
+    /** A bucket that sends no events. */
+    public BucketDefinition(String logicalId, String bucketName) {
+        this(logicalId, bucketName, false);
+    }
 }

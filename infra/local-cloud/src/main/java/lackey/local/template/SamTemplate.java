@@ -57,7 +57,9 @@ public final class SamTemplate {
                         intrinsics.physicalName(logicalId), intrinsics.resolve(properties)));
                 case "AWS::Serverless::SimpleTable" -> tables.add(new TableDefinition(logicalId,
                         intrinsics.physicalName(logicalId), simpleTable(intrinsics.resolve(properties))));
-                case "AWS::S3::Bucket" -> buckets.add(new BucketDefinition(logicalId, intrinsics.physicalName(logicalId)));
+                case "AWS::S3::Bucket" -> buckets.add(new BucketDefinition(logicalId, intrinsics.physicalName(logicalId),
+                        properties.path("NotificationConfiguration").path("EventBridgeConfiguration")
+                                .path("EventBridgeEnabled").asBoolean(false)));
                 case "AWS::Events::EventBus" -> buses.add(new BusDefinition(logicalId, intrinsics.physicalName(logicalId)));
                 case "AWS::Events::Rule" -> rules.add(readRule(logicalId, template, intrinsics.resolve(properties), functionArns));
                 case "AWS::ECS::Cluster" -> clusters.add(new ClusterDefinition(logicalId,

@@ -46,7 +46,7 @@ class SamTemplateTest {
         TableDefinition table = template.tables().stream().filter(t -> t.logicalId().equals("RunsTable")).findFirst().orElseThrow();
         assertEquals("lackey-runs", table.tableName());
         assertEquals("id", table.properties().path("KeySchema").path(0).path("AttributeName").asText());
-        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs")), template.buckets());
+        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true)), template.buckets());
         assertEquals(List.of(new BusDefinition("RunBus", "lackey")), template.buses());
     }
 

@@ -66,7 +66,8 @@ class TemplateTest {
             Map.entry("ScheduleSweepFunction", "lackey.api.ScheduleSweepHandler::handleRequest"),
             Map.entry("GetRunLogFunction", "lackey.api.GetRunLogHandler::handleRequest"),
             Map.entry("LogUploadFunction", "lackey.api.LogUploadHandler::handleRequest"),
-            Map.entry("ListRunFilesFunction", "lackey.api.ListRunFilesHandler::handleRequest"));
+            Map.entry("ListRunFilesFunction", "lackey.api.ListRunFilesHandler::handleRequest"),
+            Map.entry("RecordOutputFunction", "lackey.api.RecordOutputHandler::handleRequest"));
 
     /** Routes the simulation calls with its run token; every other route is for operators. */
     private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}",

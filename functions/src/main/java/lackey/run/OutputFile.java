@@ -1,0 +1,43 @@
+package lackey.run;
+
+import java.util.Optional;
+
+/**
+ * A file a run wrote to its exchange folder, {@code exchange/{id}/out/{name}}, as an object key names it.
+ * Anything else (inputs, logs, nested folders, bad ids or names) is not an output.
+ */
+public record OutputFile(RunId run, String name) {
+
+    /** The output a bucket key names, or empty when the key is not {@code exchange/{id}/out/{name}}. */
+    public static Optional<OutputFile> fromKey(String key) {
+        if (key == null || !key.startsWith(ExchangeFolder.ROOT)) {
+            return Optional.empty();
+        }
+        String rest = key.substring(ExchangeFolder.ROOT.length());
+        int slash = rest.indexOf('/');
+        if (slash < 0) {
+            return Optional.empty();
+        }
+        RunId run;
+        try {
+            run = RunId.parse(rest.substring(0, slash));
+        } catch (InvalidInput e) {
+            return Optional.empty();
+        }
+        String side = rest.substring(slash + 1);
+        if (!side.startsWith("out/")) {
+            return Optional.empty();
+        }
+        String name = side.substring("out/".length());
+        if (name.isEmpty() || name.length() > 1024 || name.indexOf('/') >= 0 || name.indexOf('\\') >= 0
+                || name.equals(".") || name.equals("..") || name.chars().anyMatch(Character::isISOControl)) {
+            return Optional.empty();
+        }
+        return Optional.of(new OutputFile(run, name));
+    }
+
+    /** The object key of this output. */
+    public String key() {
+        return ExchangeFolder.key(run, ExchangeFolder.Side.OUT, name);
+    }
+}
