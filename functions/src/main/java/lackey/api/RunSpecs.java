@@ -1,9 +1,10 @@
 package lackey.api;
 
+import lackey.run.OutputFile;
 import lackey.run.RunSpec;
 import lackey.run.Timeouts;
 
-/** Reads a run spec (name, command, params, tags) from request fields, form or JSON alike. */
+/** Reads a run spec (name, command, params, tags, timeouts, waitFor) from request fields, form or JSON alike. */
 final class RunSpecs {
 
     private RunSpecs() {
@@ -15,6 +16,7 @@ final class RunSpecs {
                 fields.text("command"),
                 fields.scalars("params"),
                 fields.list("tags"),
-                Timeouts.parse(fields.text("startTimeout"), fields.text("heartbeatTimeout"), fields.text("maxDuration")));
+                Timeouts.parse(fields.text("startTimeout"), fields.text("heartbeatTimeout"), fields.text("maxDuration")),
+                fields.text("waitFor").filter(text -> !text.isBlank()).map(OutputFile::parse));
     }
 }

@@ -41,7 +41,12 @@ public final class ScheduleRunHandler implements RequestStreamHandler {
             var fields = request.fields();
             // checked before the run is scheduled: a bad name costs no run
             List<String> inputs = ExchangeFolder.names(fields.list("inputs"));
-            var scheduled = runs.schedule(RunSpecs.from(fields));
+            var spec = RunSpecs.from(fields);
+            if (spec.waitFor().isPresent() && exchange == null) {
+                throw new IllegalStateException("this handler was built without exchange files");
+            }
+            // only a run that waits for a file costs a look at the bucket
+            var scheduled = spec.waitFor().isPresent() ? runs.schedule(spec, exchange::landed) : runs.schedule(spec);
             var body = RunJson.of(scheduled.run()).put("token", scheduled.token().reveal());
             if (!inputs.isEmpty()) {
                 if (exchange == null) {

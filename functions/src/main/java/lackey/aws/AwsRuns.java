@@ -131,15 +131,19 @@ public final class AwsRuns {
         return outputs(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create());
     }
 
-    /** Recording an output writes the run's item and publishes; it never touches S3. */
+    /**
+     * Recording an output writes the run's item and publishes, then dispatches the runs waiting for it (one
+     * Query of their index); it never touches S3.
+     */
     public static RecordOutput outputs(Config config, AwsCredentialsProvider credentials) {
         Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build());
+        RunLifecycle runs = lifecycle(config, credentials);
         return new RecordOutput(new DynamoOutputStore(dynamo(config, credentials), config.table()),
-                new EventBridgeOutputEvents(eventBridge, config.bus()), Clock.systemUTC());
+                new EventBridgeOutputEvents(eventBridge, config.bus()), Clock.systemUTC(), runs::dispatchWaiting);
     }
 
     private static Supplier<DynamoDbClient> dynamo(Config config, AwsCredentialsProvider credentials) {

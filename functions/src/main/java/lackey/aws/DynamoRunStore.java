@@ -35,6 +35,8 @@ public final class DynamoRunStore implements RunStore {
     private static final Map<String, String> STATUS_NAME = Map.of("#status", RunItems.STATUS);
     /** The sparse index of live runs by deadline (template.yaml: RunsTable.GlobalSecondaryIndexes). */
     static final String BY_DEADLINE = "RunsByDeadline";
+    /** The sparse index of runs waiting for another run's output, by its key (template.yaml, the same place). */
+    static final String AWAITED_FILE_INDEX = "RunsByAwaitedFile";
 
     private final Supplier<DynamoDbClient> dynamo;
     private final String table;
@@ -244,6 +246,29 @@ public final class DynamoRunStore implements RunStore {
                 "SET " + RunItems.TOKEN_HASH + " = :hash, " + RunItems.DEADLINE + " = :startBy, "
                         + RunItems.DEADLINE_KIND + " = :start",
                 "#status = :scheduled AND " + RunItems.DEADLINE + " = :missed AND " + RunItems.DEADLINE_KIND + " = :dispatch",
+                values);
+    }
+
+    @Override
+    public List<Run> waitingFor(String awaitKey) {
+        var runs = new ArrayList<Run>();
+        for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
+                .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
+                .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
+            page.items().forEach(item -> runs.add(RunItems.run(item)));
+        }
+        return runs;
+    }
+
+    @Override
+    public Optional<Run> endWait(RunId id, String awaitKey, TokenHash tokenHash) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":key", text(awaitKey));
+        values.put(":hash", text(tokenHash.hex()));
+        return transition(id,
+                "SET " + RunItems.TOKEN_HASH + " = :hash REMOVE " + RunItems.AWAIT_KEY,
+                "#status = :scheduled AND " + RunItems.AWAIT_KEY + " = :key",
                 values);
     }
 

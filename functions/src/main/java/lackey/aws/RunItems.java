@@ -14,6 +14,7 @@ import lackey.run.DeadlineKind;
 import lackey.run.Heartbeat;
 import lackey.run.Interruption;
 import lackey.run.LogRef;
+import lackey.run.OutputFile;
 import lackey.run.Outputs;
 import lackey.run.Run;
 import lackey.run.RunCursor;
@@ -78,6 +79,9 @@ final class RunItems {
     static final String TASK_ARN = "taskArn";
     static final String OUTPUTS = "outputs";
     static final String OUTPUT_COUNT = "outputCount";
+    // The output key a run waits for (exchange/{id}/out/{name}); removed when it is dispatched, so the
+    // RunsByAwaitedFile index holds only waiting runs.
+    static final String AWAIT_KEY = "awaitKey";
     static final String LAST_OUTPUT_AT = "lastOutputAt";
     static final String LIST_SHARD = "listShard";
     static final String STATUS_SHARD = "statusShard";
@@ -114,6 +118,7 @@ final class RunItems {
             item.put(LIVE_SHARD, text(liveShard(run.id())));
         });
         run.spec().command().ifPresent(command -> item.put(COMMAND, text(command)));
+        run.spec().waitFor().ifPresent(output -> item.put(AWAIT_KEY, text(output.key())));
         if (!run.spec().params().isEmpty()) {
             var params = new LinkedHashMap<String, AttributeValue>();
             run.spec().params().forEach((key, value) -> params.put(key, scalar(value)));
@@ -139,7 +144,8 @@ final class RunItems {
                 optionalLong(item, START_TIMEOUT).map(Duration::ofSeconds).orElse(Timeouts.DEFAULT_START),
                 optionalLong(item, HEARTBEAT_TIMEOUT).map(Duration::ofSeconds),
                 optionalLong(item, MAX_DURATION).map(Duration::ofSeconds).orElse(Timeouts.DEFAULT_MAX_DURATION));
-        var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts);
+        var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts,
+                optionalText(item, AWAIT_KEY).flatMap(OutputFile::fromKey));
         Optional<LogRef> log = optionalText(item, LOG_LOCATION)
                 .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n())));
         return new Run(

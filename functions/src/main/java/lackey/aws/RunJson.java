@@ -27,6 +27,7 @@ public final class RunJson {
         json.put("status", run.status().name());
         run.spec().command().ifPresent(command -> json.put("command", command));
         json.put("dispatch", run.spec().dispatched());
+        run.spec().waitFor().ifPresent(output -> json.put("waitingFor", output.reference()));
         ObjectNode params = json.putObject("params");
         run.spec().params().forEach((key, value) -> {
             switch (value) {

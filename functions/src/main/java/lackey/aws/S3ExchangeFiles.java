@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.function.Supplier;
 import lackey.run.ExchangeFiles;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -40,6 +42,25 @@ public final class S3ExchangeFiles implements ExchangeFiles {
     public URI download(String key, Duration validFor) {
         return uri(presigner.get().presignGetObject(request -> request.signatureDuration(validFor)
                 .getObjectRequest(get -> get.bucket(bucket).key(key))).url());
+    }
+
+    /**
+     * HeadObject. Without s3:ListBucket (which would let the function list the whole bucket) S3 answers a
+     * missing key with 403 rather than 404; the caller may read the keys it asks about, so both mean "not there".
+     */
+    @Override
+    public boolean exists(String key) {
+        try {
+            s3.get().headObject(head -> head.bucket(bucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 || e.statusCode() == 403) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

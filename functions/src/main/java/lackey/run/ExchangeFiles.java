@@ -21,6 +21,9 @@ public interface ExchangeFiles {
     /** A URL that downloads the file at {@code key}, for {@code validFor}. */
     URI download(String key, Duration validFor);
 
+    /** Whether a file is stored at {@code key} (one HEAD request). */
+    boolean exists(String key);
+
     /** Every file under {@code prefix}, all pages of the listing, in key order. */
     List<StoredFile> list(String prefix);
 }

@@ -36,6 +36,26 @@ public record OutputFile(RunId run, String name) {
         return Optional.of(new OutputFile(run, name));
     }
 
+    /**
+     * The output {@code "<run id>/<name>"} names (how a run says which file it waits for); the name follows
+     * the rules of output names.
+     */
+    public static OutputFile parse(String reference) {
+        String text = reference == null ? "" : reference.strip();
+        int slash = text.indexOf('/');
+        if (slash <= 0) {
+            throw new InvalidInput("waitFor must be <run id>/<output name>");
+        }
+        RunId run = RunId.parse(text.substring(0, slash));
+        return fromKey(ExchangeFolder.key(run, ExchangeFolder.Side.OUT, text.substring(slash + 1)))
+                .orElseThrow(() -> new InvalidInput("waitFor: not a valid output name: " + text.substring(slash + 1)));
+    }
+
+    /** {@code "<run id>/<name>"}, as {@link #parse} reads it. */
+    public String reference() {
+        return run + "/" + name;
+    }
+
     /** The object key of this output. */
     public String key() {
         return ExchangeFolder.key(run, ExchangeFolder.Side.OUT, name);

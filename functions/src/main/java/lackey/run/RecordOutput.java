@@ -1,6 +1,7 @@
 package lackey.run;
 
 import java.time.Clock;
+import java.util.function.Consumer;
 
 /**
  * Records an object that landed in the runs bucket on its run when it is a run's output, and tells the bus.
@@ -15,11 +16,18 @@ public final class RecordOutput {
     private final OutputStore store;
     private final OutputEvents events;
     private final Clock clock;
+    private final Consumer<OutputFile> landed;
 
     public RecordOutput(OutputStore store, OutputEvents events, Clock clock) {
+        this(store, events, clock, output -> { });
+    }
+
+    /** {@code landed} hears of each output after it is recorded: it dispatches the runs waiting for it. */
+    public RecordOutput(OutputStore store, OutputEvents events, Clock clock, Consumer<OutputFile> landed) {
         this.store = store;
         this.events = events;
         this.clock = clock;
+        this.landed = landed;
     }
 
     public Outcome objectCreated(String key, long size) {
@@ -27,7 +35,10 @@ public final class RecordOutput {
         if (output.isEmpty()) {
             return Outcome.NOT_AN_OUTPUT;
         }
-        if (!store.record(output.get(), clock.instant())) {
+        boolean recorded = store.record(output.get(), clock.instant());
+        // Also on a repeated event (the output is known then): a wait whose dispatch failed gets another chance.
+        landed.accept(output.get());
+        if (!recorded) {
             return Outcome.UNKNOWN_RUN;
         }
         return events.published(output.get(), size) ? Outcome.RECORDED : Outcome.RECORDED_NOT_PUBLISHED;

@@ -56,6 +56,11 @@ public final class RunExchange {
     }
 
     /** The run's inputs and outputs as they are now; the run must exist. */
+    /** Whether {@code output} is already in its run's exchange folder. */
+    public boolean landed(OutputFile output) {
+        return files.exists(output.key());
+    }
+
     public Files files(RunId run) {
         store.find(run).orElseThrow(() -> new RunNotFound(run));
         Instant expiresAt = now().plus(DOWNLOAD_VALIDITY);

@@ -10,6 +10,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The run lifecycle: schedule, start, stop and look up runs. Holds every rule about who may change a
@@ -53,9 +54,28 @@ public final class RunLifecycle {
      * waiting for dispatch, and the sweeper publishes it again (the outbox): it is never silently dropped.
      */
     public Scheduled schedule(RunSpec spec) {
+        return schedule(spec, output -> false);
+    }
+
+    /**
+     * Schedules a run as {@link #schedule(RunSpec)} does. A run that waits for another run's output is not
+     * published: the output's arrival dispatches it ({@link #dispatchWaiting}), or at once when {@code landed}
+     * says the file is already there.
+     */
+    public Scheduled schedule(RunSpec spec, Predicate<OutputFile> landed) {
         Token token = Token.generate();
         Run run = Run.scheduled(ids.next(), spec, now());
         store.create(run, token.hash());
+        if (spec.waitFor().isPresent()) {
+            if (!landed.test(spec.waitFor().get())) {
+                return new Scheduled(run, token, true);
+            }
+            Optional<Run> claimed = store.endWait(run.id(), spec.waitFor().get().key(), token.hash());
+            if (claimed.isEmpty()) {
+                return new Scheduled(run, token, true);
+            }
+            run = claimed.get();
+        }
         var event = new RunEvent.Scheduled(run, spec.dispatched() ? Optional.of(token) : Optional.empty());
         boolean published = events.publish(event);
         if (!published && spec.dispatched()) {
@@ -190,6 +210,26 @@ public final class RunLifecycle {
             return Optional.empty();
         }
         return rotated;
+    }
+
+    /**
+     * Dispatches every run waiting for {@code output}, which just landed: each gets a fresh token and its
+     * "Run Scheduled" event. A run whose event cannot be published goes to the outbox like any other.
+     * @return the runs dispatched by this call (a repeated event finds none left)
+     */
+    public List<Run> dispatchWaiting(OutputFile output) {
+        var dispatched = new ArrayList<Run>();
+        for (Run waiting : store.waitingFor(output.key())) {
+            Token fresh = Token.generate();
+            store.endWait(waiting.id(), output.key(), fresh.hash()).ifPresent(run -> {
+                if (events.publish(new RunEvent.Scheduled(run, Optional.of(fresh)))) {
+                    dispatched.add(run);
+                } else {
+                    store.markDispatchPending(run.id(), now().plus(REDISPATCH_AFTER).truncatedTo(ChronoUnit.SECONDS));
+                }
+            });
+        }
+        return List.copyOf(dispatched);
     }
 
     public Run get(RunId id) {

@@ -14,9 +14,10 @@ import java.util.Optional;
  * flat parameters and tags. Validated on construction, so a spec that exists is a spec we accept.
  *
  * @param params scalar values only: {@link String}, {@link BigDecimal} or {@link Boolean}
+ * @param waitFor another run's output this run waits for: it is dispatched when that file lands (a pipeline)
  */
 public record RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
-                      Timeouts timeouts) {
+                      Timeouts timeouts, Optional<OutputFile> waitFor) {
 
     static final int MAX_NAME = 200;
     static final int MAX_COMMAND = 4096;
@@ -41,6 +42,16 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
         params = Collections.unmodifiableMap(new LinkedHashMap<>(checkedParams(params == null ? Map.of() : params)));
         tags = List.copyOf(checkedTags(tags == null ? List.of() : tags));
         timeouts = timeouts == null ? Timeouts.DEFAULTS : timeouts;
+        waitFor = waitFor == null ? Optional.empty() : waitFor;
+        if (waitFor.isPresent() && command.isEmpty()) {
+            throw new InvalidInput("waitFor needs a command: only a dispatched run can wait for a file");
+        }
+    }
+
+    /** A spec that waits for nothing. */
+    public RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
+                   Timeouts timeouts) {
+        this(name, command, params, tags, timeouts, Optional.empty());
     }
 
     /** A spec with the default timeouts. */

@@ -75,6 +75,16 @@ public interface RunStore {
      */
     Optional<Run> rotateForDispatch(RunId id, Deadline missed, TokenHash newTokenHash, Deadline startBy);
 
+    /** SCHEDULED runs still waiting for the output at {@code awaitKey}, found through an index. */
+    List<Run> waitingFor(String awaitKey);
+
+    /**
+     * Ends a SCHEDULED run's wait for the output at {@code awaitKey} and gives it {@code tokenHash}: only one
+     * caller wins, however many events report the same file.
+     * @return the run after the change, or empty if it no longer waits for that file
+     */
+    Optional<Run> endWait(RunId id, String awaitKey, TokenHash tokenHash);
+
     /** A strongly consistent read, for {@code GET} and to explain a failed condition. */
     Optional<StoredRun> find(RunId id);
 

@@ -169,6 +169,16 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
+        public java.util.List<Run> waitingFor(String awaitKey) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> endWait(RunId id, String awaitKey, TokenHash tokenHash) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
         public Optional<Run> markCancelled(RunId id, String reason, Instant now) {
             throw new UnsupportedOperationException("not measured");
         }

@@ -72,7 +72,8 @@ public final class LocalAws {
                         AttributeDefinition.builder().attributeName("deadline").attributeType(ScalarAttributeType.N).build(),
                         AttributeDefinition.builder().attributeName("listShard").attributeType(ScalarAttributeType.S).build(),
                         AttributeDefinition.builder().attributeName("statusShard").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("listOrder").attributeType(ScalarAttributeType.S).build())
+                        AttributeDefinition.builder().attributeName("listOrder").attributeType(ScalarAttributeType.S).build(),
+                        AttributeDefinition.builder().attributeName("awaitKey").attributeType(ScalarAttributeType.S).build())
                 .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build())
                 .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("RunsByDeadline")
                         .keySchema(KeySchemaElement.builder().attributeName("liveShard").keyType(KeyType.HASH).build(),
@@ -81,7 +82,12 @@ public final class LocalAws {
                         .build(),
                         // the listing indexes, as template.yaml declares them
                         listingIndex("RunsByTime", "listShard"),
-                        listingIndex("RunsByStatus", "statusShard")));
+                        listingIndex("RunsByStatus", "statusShard"),
+                        // runs waiting for another run's output, as template.yaml declares it
+                        GlobalSecondaryIndex.builder().indexName("RunsByAwaitedFile")
+                                .keySchema(KeySchemaElement.builder().attributeName("awaitKey").keyType(KeyType.HASH).build())
+                                .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
+                                .build()));
         s3.createBucket(create -> create.bucket(BUCKET));
         bus.addRule(BUS, "everything-from-lackey", "{\"source\":[\"lackey\"]}", delivered::add);
     }

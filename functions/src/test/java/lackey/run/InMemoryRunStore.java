@@ -135,6 +135,30 @@ final class InMemoryRunStore implements RunStore {
     }
 
     @Override
+    public synchronized List<Run> waitingFor(String awaitKey) {
+        return runs.values().stream().map(StoredRun::run)
+                .filter(run -> run.spec().waitFor().map(OutputFile::key).filter(awaitKey::equals).isPresent())
+                .toList();
+    }
+
+    @Override
+    public synchronized Optional<Run> endWait(RunId id, String awaitKey, TokenHash tokenHash) {
+        StoredRun stored = runs.get(id);
+        if (stored == null || stored.run().status() != RunStatus.SCHEDULED
+                || !stored.run().spec().waitFor().map(OutputFile::key).filter(awaitKey::equals).isPresent()) {
+            return Optional.empty();
+        }
+        Run r = stored.run();
+        RunSpec s = r.spec();
+        var spec = new RunSpec(s.name(), s.command(), s.params(), s.tags(), s.timeouts(), Optional.empty());
+        Run next = new Run(r.id(), spec, r.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(), r.stopped(),
+                r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), r.deadline(), r.interruption(), r.taskArn(),
+                r.outputs());
+        runs.put(id, new StoredRun(next, tokenHash));
+        return Optional.of(next);
+    }
+
+    @Override
     public synchronized Optional<Run> markCancelled(RunId id, String reason, Instant now) {
         StoredRun stored = runs.get(id);
         if (stored == null || stored.run().status().isFinal()) {

@@ -35,6 +35,11 @@ class RunExchangeTest {
         }
 
         @Override
+        public boolean exists(String key) {
+            return stored.stream().anyMatch(file -> file.key().equals(key));
+        }
+
+        @Override
         public List<StoredFile> list(String prefix) {
             listedPrefixes.add(prefix);
             return stored.stream().filter(file -> file.key().startsWith(prefix)).toList();

@@ -370,6 +370,27 @@ class TemplateTest {
                 "ListBucket (404 rather than 403 for a missing upload) only under logs/");
     }
 
+    @Test
+    void waitingRunsAreFoundThroughASparseIndexThatOnlyRecordOutputMayQuery() {
+        JsonNode table = properties(template, "RunsTable");
+        JsonNode index = null;
+        for (JsonNode candidate : table.path("GlobalSecondaryIndexes")) {
+            if ("RunsByAwaitedFile".equals(candidate.path("IndexName").asText())) {
+                index = candidate;
+            }
+        }
+        assertTrue(index != null, "RunsTable has no index RunsByAwaitedFile");
+        assertEquals("awaitKey", index.at("/KeySchema/0/AttributeName").asText());
+        assertEquals(1, index.path("KeySchema").size(), "hash key only");
+        assertEquals("ALL", index.at("/Projection/ProjectionType").asText());
+        assertEquals(List.of("${RunsTable.Arn}/index/RunsByAwaitedFile"),
+                texts(statementWith("RecordOutputFunction", "dynamodb:Query").at("/Resource/Fn::Sub")));
+        assertTrue(grants("RecordOutputFunction").containsKey("events:PutEvents"));
+        assertEquals(List.of("${RunsBucket.Arn}/exchange/*/out/*"), grants("ScheduleRunFunction").get("s3:GetObject"),
+                "the schedule function may only look at outputs");
+        assertFalse(grants("ScheduleRunFunction").containsKey("s3:ListBucket"));
+    }
+
     /** Action to the resources it is allowed on, in a function's inline policy (GetAtt names its resource). */
     private static Map<String, List<String>> grants(String function) {
         Map<String, List<String>> grants = new TreeMap<>();
