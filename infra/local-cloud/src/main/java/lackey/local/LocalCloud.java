@@ -59,6 +59,7 @@ public final class LocalCloud implements AutoCloseable {
     private static final String ECS_PURPOSE = "ECS: the local task API and task metadata";
 
     private final Options options;
+    private volatile LocalEventBus eventBus;
     private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
     private final List<Future<? extends AutoCloseable>> pending = new ArrayList<>();
     private final PrintStream log;
@@ -257,6 +258,7 @@ public final class LocalCloud implements AutoCloseable {
         template = SamTemplate.read(layout.templateYaml(), names);
         LocalEventBus bus = take(launch(() -> emulator(() -> LocalEventBus.start(eventBridgePort, names.region(),
                 names.accountId()), eventBridgePort, "EventBridge: the local bus", "LACKEY_EVENTS_PORT")));
+        eventBus = bus;
 
         environment = localEnvironment(access);
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
@@ -455,6 +457,11 @@ public final class LocalCloud implements AutoCloseable {
                     + new String(result.payload(), java.nio.charset.StandardCharsets.UTF_8));
         }
         return result.payload();
+    }
+
+    /** The local EventBridge, for tests that make it refuse entries ({@link LocalEventBus#failNextEntries}). */
+    public LocalEventBus eventBus() {
+        return eventBus;
     }
 
     /** The API's base URL, e.g. {@code http://127.0.0.1:8000}. */
