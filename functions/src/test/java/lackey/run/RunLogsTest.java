@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,26 +16,6 @@ import org.junit.jupiter.api.Test;
 
 /** Log links and uploaded logs: who may get which link, and what a stop that refers to an upload records. */
 class RunLogsTest {
-
-    /** A clock the test moves by hand, so a run can miss its deadline without waiting. */
-    private static final class MovableClock extends Clock {
-        Instant now = Instant.parse("2026-11-27T12:00:00Z");
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Remembers what it signed and answers with recognisable fake URLs. */
     private static final class RecordingLinks implements LogLinks {
@@ -57,7 +34,7 @@ class RunLogsTest {
         }
     }
 
-    private final MovableClock clock = new MovableClock();
+    private final LivenessTest.ManualClock clock = new LivenessTest.ManualClock();
     private final InMemoryRunStore store = new InMemoryRunStore();
     private final RecordingPorts.Logs logs = new RecordingPorts.Logs();
     private final RecordingPorts.Events events = new RecordingPorts.Events();
