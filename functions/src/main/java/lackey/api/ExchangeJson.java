@@ -20,7 +20,7 @@ final class ExchangeJson {
                     .put("name", upload.name())
                     .put("url", upload.url().toString())
                     .put("method", "PUT")
-                    .put("expiresAt", upload.expiresAt().toString());
+                    .put("expiresAt", RunJson.instant(upload.expiresAt()));
         }
     }
 
@@ -30,7 +30,7 @@ final class ExchangeJson {
         body.put("id", files.run().value());
         side(body.putArray("inputs"), files.inputs());
         side(body.putArray("outputs"), files.outputs());
-        body.put("expiresAt", files.expiresAt().toString());
+        body.put("expiresAt", RunJson.instant(files.expiresAt()));
         return body;
     }
 
@@ -39,7 +39,7 @@ final class ExchangeJson {
             array.addObject()
                     .put("name", file.name())
                     .put("size", file.bytes())
-                    .put("lastModified", file.lastModified().toString())
+                    .put("lastModified", RunJson.instant(file.lastModified()))
                     .put("url", file.url().toString());
         }
     }

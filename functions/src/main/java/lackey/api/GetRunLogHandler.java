@@ -31,7 +31,7 @@ public final class GetRunLogHandler implements RequestStreamHandler {
             var link = logs.download(request.runId());
             var body = RunJson.MAPPER.createObjectNode()
                     .put("url", link.url().toString())
-                    .put("expiresAt", link.expiresAt().toString());
+                    .put("expiresAt", RunJson.instant(link.expiresAt()));
             return HttpResponses.redirect(link.url().toString(), body);
         });
     }

@@ -36,7 +36,7 @@ public final class LogUploadHandler implements RequestStreamHandler {
                     .put("logUpload", upload.upload().reference())
                     .put("method", "PUT")
                     .put("url", upload.url().toString())
-                    .put("expiresAt", upload.expiresAt().toString());
+                    .put("expiresAt", RunJson.instant(upload.expiresAt()));
             return HttpResponses.ok(body);
         });
     }

@@ -3,6 +3,10 @@ package lackey.aws;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import lackey.run.DeadlineKind;
 import lackey.run.Run;
 import lackey.run.RunStatus;
@@ -17,7 +21,19 @@ public final class RunJson {
     /** One mapper for the whole container: building it is costly, using it is thread-safe. */
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Every instant lackey shows, in answers and events: ISO-8601 UTC with exactly three fractional digits. */
+    private static final DateTimeFormatter INSTANT = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
     private RunJson() {
+    }
+
+    /**
+     * The one text form of an instant: milliseconds, always three digits ({@code 2026-11-27T18:00:03.412Z}), so
+     * that every instant has the same shape and sorts as text. Finer digits are truncated.
+     */
+    public static String instant(Instant at) {
+        return INSTANT.format(at.truncatedTo(ChronoUnit.MILLIS));
     }
 
     public static ObjectNode of(Run run) {
@@ -39,11 +55,11 @@ public final class RunJson {
         });
         var tags = json.putArray("tags");
         run.spec().tags().forEach(tags::add);
-        json.put("scheduledAt", run.scheduledAt().toString());
+        json.put("scheduledAt", instant(run.scheduledAt()));
         run.started().ifPresent(ts -> json.put("started", ts.epochSeconds()));
-        run.startedReceivedAt().ifPresent(at -> json.put("startedReceivedAt", at.toString()));
+        run.startedReceivedAt().ifPresent(at -> json.put("startedReceivedAt", instant(at)));
         run.stopped().ifPresent(ts -> json.put("stopped", ts.epochSeconds()));
-        run.stoppedReceivedAt().ifPresent(at -> json.put("stoppedReceivedAt", at.toString()));
+        run.stoppedReceivedAt().ifPresent(at -> json.put("stoppedReceivedAt", instant(at)));
         run.duration().ifPresent(duration -> json.put("duration", duration.toSeconds()));
         run.exitCode().ifPresent(code -> json.put("exitCode", code));
         run.log().ifPresent(log -> json.putObject("log").put("location", log.location()).put("bytes", log.bytes()));
@@ -54,15 +70,15 @@ public final class RunJson {
         timeouts.heartbeatTimeout().ifPresent(beat -> limits.put("heartbeatTimeout", beat.toSeconds()));
         run.heartbeat().ifPresent(beat -> {
             ObjectNode node = json.putObject("heartbeat").put("ts", beat.ts().epochSeconds())
-                    .put("receivedAt", beat.receivedAt().toString());
+                    .put("receivedAt", instant(beat.receivedAt()));
             beat.progress().ifPresent(progress -> node.put("progress", progress));
             beat.message().ifPresent(message -> node.put("message", message));
         });
-        run.deadline().ifPresent(deadline -> json.putObject("deadline").put("at", deadline.at().toString())
+        run.deadline().ifPresent(deadline -> json.putObject("deadline").put("at", instant(deadline.at()))
                 .put("kind", deadline.kind().name()));
         run.interruption().ifPresent(ended -> {
             String how = run.status() == RunStatus.CANCELLED ? "cancel" : "lost";
-            json.put(how.equals("cancel") ? "cancelledAt" : "lostAt", ended.at().toString())
+            json.put(how.equals("cancel") ? "cancelledAt" : "lostAt", instant(ended.at()))
                     .put(how + "Reason", ended.reason());
             ended.reportedStatus().ifPresent(reported -> json.put("reportedStatus", reported.name()));
         });
@@ -70,7 +86,7 @@ public final class RunJson {
         run.outputs().ifPresent(outputs -> {
             var names = json.putArray("outputs");
             outputs.names().forEach(names::add);
-            json.put("outputCount", outputs.names().size()).put("lastOutputAt", outputs.lastAt().toString());
+            json.put("outputCount", outputs.names().size()).put("lastOutputAt", instant(outputs.lastAt()));
         });
         run.deadline().filter(d -> d.kind() == DeadlineKind.DISPATCH).ifPresent(d -> json.put("dispatchPending", true));
         return json;

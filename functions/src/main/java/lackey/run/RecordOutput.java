@@ -1,6 +1,7 @@
 package lackey.run;
 
 import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +36,8 @@ public final class RecordOutput {
         if (output.isEmpty()) {
             return Outcome.NOT_AN_OUTPUT;
         }
-        boolean recorded = store.record(output.get(), clock.instant());
+        // server times are kept to the millisecond, like every other receive time
+        boolean recorded = store.record(output.get(), clock.instant().truncatedTo(ChronoUnit.MILLIS));
         // Also on a repeated event (the output is known then): a wait whose dispatch failed gets another chance.
         landed.accept(output.get());
         if (!recorded) {

@@ -32,7 +32,8 @@ class RecordOutputIT {
         JsonNode run = run(id);
         assertEquals(List.of("result.csv"), names(run.get("outputs")));
         assertEquals(1, run.get("outputCount").asInt());
-        assertTrue(run.has("lastOutputAt"));
+        assertTrue(run.get("lastOutputAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"),
+                "milliseconds, like every other instant: " + run.get("lastOutputAt"));
 
         JsonNode event = outputCreated(id).orElseThrow(() -> new AssertionError("no Output Created for run " + id));
         assertEquals("result.csv", event.get("detail").get("name").asText());
