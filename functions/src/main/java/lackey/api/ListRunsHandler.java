@@ -30,15 +30,17 @@ public final class ListRunsHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
-        HttpEndpoint.serve(event, response, context,
-                request -> HttpResponses.ok(json(catalog.list(RunQuery.fromParameters(request.queryParameters())))));
+        HttpEndpoint.serve(event, response, context, request -> {
+            RunQuery query = RunQuery.fromParameters(request.queryParameters());
+            return HttpResponses.ok(json(query, catalog.list(query)));
+        });
     }
 
-    private static ObjectNode json(RunPage page) {
+    private static ObjectNode json(RunQuery query, RunPage page) {
         ObjectNode body = RunJson.MAPPER.createObjectNode();
         var runs = body.putArray("runs");
         page.runs().forEach(run -> runs.add(RunJson.of(run)));
-        page.next().ifPresent(next -> body.put("cursor", next.encode()));
+        page.next().ifPresent(next -> body.put("cursor", query.cursorFor(next)));
         return body;
     }
 }

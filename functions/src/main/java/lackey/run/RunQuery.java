@@ -1,18 +1,29 @@
 package lackey.run;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which runs to list, newest first, and how many: the filters of {@code GET /api/runs}, validated on
  * construction. Times are schedule times; {@code from} is inclusive and {@code to} exclusive, so
  * consecutive windows never overlap. A cursor continues a previous page below its last run.
+ *
+ * <p>A cursor's text carries a checksum of its place and of the filters it was made for, so an edited or made-up
+ * cursor, or one passed back with other filters, is refused instead of silently listing something else. It is
+ * not a secret and grants nothing: anyone who may list may list every page.
  */
 public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, Optional<String> tag,
                        Optional<Instant> from, Optional<Instant> to, int limit, Optional<RunCursor> cursor) {
@@ -21,6 +32,10 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
     public static final int MAX_LIMIT = 1000;
 
     private static final Instant LATEST = Instant.ofEpochMilli(RunCursor.MAX_MILLIS);
+
+    /** "2:" + 13-digit millis + ":" + 12-digit id + ":" + 16 hex digits is 45 characters; base64 makes 60. */
+    private static final int MAX_CURSOR_TEXT = 80;
+    private static final Pattern CURSOR = Pattern.compile("2:(\\d{1,13}):(\\d{1,12}):([0-9a-f]{16})");
 
     /** The query parameters {@code GET /api/runs} understands; any other is refused, so a typo is not ignored. */
     public static final Set<String> PARAMETERS = Set.copyOf(
@@ -66,14 +81,68 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
             throw new InvalidInput("unknown parameter(s) " + String.join(", ", unknown)
                     + "; known are status, name, tag, from, to, limit, cursor");
         }
-        return new RunQuery(
+        RunQuery filters = new RunQuery(
                 value(parameters, "status").map(RunQuery::status),
                 value(parameters, "name"),
                 value(parameters, "tag"),
                 value(parameters, "from").map(text -> time("from", text)),
                 value(parameters, "to").map(text -> time("to", text)),
                 value(parameters, "limit").map(RunQuery::limit).orElse(DEFAULT_LIMIT),
-                value(parameters, "cursor").map(RunCursor::parse));
+                Optional.empty());
+        return value(parameters, "cursor").map(filters::readCursor).map(filters::continuingAt).orElse(filters);
+    }
+
+    /**
+     * The opaque text a page of this query hands out as {@code cursor} to continue below {@code next}: base64url
+     * without padding (safe in a query string) of the place and a checksum binding it to these filters.
+     */
+    public String cursorFor(RunCursor next) {
+        String plain = "2:" + next.scheduledAtMillis() + ":" + next.id() + ":" + checksum(next);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Reads a cursor a page of a query with the same filters handed out; anything else is bad input. */
+    private RunCursor readCursor(String text) {
+        if (text.length() > MAX_CURSOR_TEXT) {
+            throw malformedCursor();
+        }
+        String plain;
+        try {
+            plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII);
+        } catch (IllegalArgumentException e) {
+            throw malformedCursor();
+        }
+        Matcher matcher = CURSOR.matcher(plain);
+        if (!matcher.matches()) {
+            throw malformedCursor();
+        }
+        RunCursor place = new RunCursor(Long.parseLong(matcher.group(1)), Long.parseLong(matcher.group(2)));
+        if (!MessageDigest.isEqual(checksum(place).getBytes(StandardCharsets.US_ASCII),
+                matcher.group(3).getBytes(StandardCharsets.US_ASCII))) {
+            throw new InvalidInput("cursor was changed or belongs to other filters: pass back the cursor of the "
+                    + "previous page unchanged, with the same status, name, tag, from and to");
+        }
+        return place;
+    }
+
+    /** The first 8 bytes of a SHA-256 over the place and the filters, each length-prefixed so none can mimic another. */
+    private String checksum(RunCursor place) {
+        StringBuilder text = new StringBuilder("lackey cursor 2");
+        for (String part : List.of(Long.toString(place.scheduledAtMillis()), Long.toString(place.id()),
+                status.map(Enum::name).orElse(""), namePrefix.orElse(""), tag.orElse(""),
+                from.map(Instant::toString).orElse(""), to.map(Instant::toString).orElse(""))) {
+            text.append('|').append(part.length()).append(':').append(part);
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static InvalidInput malformedCursor() {
+        return new InvalidInput("cursor is malformed: pass back the cursor of the previous page unchanged");
     }
 
     /** The same filters, continuing below {@code next}. */

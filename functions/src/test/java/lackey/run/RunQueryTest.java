@@ -99,25 +99,67 @@ class RunQueryTest {
     @Test
     void cursorRoundTripsAsUrlSafeText() {
         RunCursor cursor = new RunCursor(T.toEpochMilli(), 123_456);
-        String text = cursor.encode();
+        String text = RunQuery.fromParameters(Map.of()).cursorFor(cursor);
         assertTrue(text.matches("[A-Za-z0-9_-]+"), text);
-        assertEquals(cursor, RunCursor.parse(text));
         assertEquals(Optional.of(cursor), RunQuery.fromParameters(Map.of("cursor", text)).cursor());
+    }
+
+    @Test
+    void cursorMayComeBackWithAnotherLimit() {
+        RunCursor cursor = new RunCursor(T.toEpochMilli(), 42);
+        String text = RunQuery.fromParameters(Map.of("tag", "gpu", "limit", "10")).cursorFor(cursor);
+        RunQuery next = RunQuery.fromParameters(Map.of("tag", "gpu", "limit", "200", "cursor", text));
+        assertEquals(Optional.of(cursor), next.cursor());
+        assertEquals(200, next.limit());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"not a cursor", "!!!!", "MTo=", "MTphYmM6MQ", "MjoxOjE", "MToxOjE6MQ", "MTotMToy",
-            "MToxMjM0NTY3ODkwMTIzNDoxCg", "a+b/", "MToxOjE=="})
+            "MToxMjM0NTY3ODkwMTIzNDoxCg", "a+b/", "MToxOjE==",
+            // a cursor of the old, unchecked form: what README.md once showed as an example
+            "MToxNzY0MjM0MDAwMDAwOjQy"})
     void malformedCursorIsBadInput(String cursor) {
         InvalidInput problem = assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("cursor", cursor)));
         assertTrue(problem.getMessage().contains("cursor"), problem.getMessage());
     }
 
     @Test
+    void editedCursorIsBadInput() {
+        String text = RunQuery.fromParameters(Map.of()).cursorFor(new RunCursor(T.toEpochMilli(), 123_456));
+        String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.US_ASCII);
+        for (String edited : List.of(plain.replace(":123456:", ":123457:"), plain.replace(":123456:", ":1:"),
+                plain.replace(Long.toString(T.toEpochMilli()), Long.toString(T.toEpochMilli() - 1)))) {
+            assertFalse(edited.equals(plain), edited);
+            String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(edited.getBytes(StandardCharsets.US_ASCII));
+            InvalidInput problem = assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("cursor", forged)));
+            assertTrue(problem.getMessage().contains("cursor"), problem.getMessage());
+        }
+    }
+
+    @Test
+    void cursorComesBackOnlyWithTheFiltersItWasMadeFor() {
+        Map<String, String> filters = Map.of("status", "RUNNING", "name", "sweep-", "tag", "gpu",
+                "from", "2026-11-27T00:00:00Z", "to", "2026-11-28T00:00:00Z");
+        String text = RunQuery.fromParameters(filters).cursorFor(new RunCursor(T.toEpochMilli(), 9));
+        var same = new java.util.HashMap<>(filters);
+        same.put("cursor", text);
+        assertEquals(9, RunQuery.fromParameters(same).cursor().orElseThrow().id());
+        for (String changed : filters.keySet()) {
+            var other = new java.util.HashMap<>(same);
+            other.remove(changed);
+            assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(other), "without " + changed);
+        }
+        var otherTag = new java.util.HashMap<>(same);
+        otherTag.put("tag", "cpu");
+        InvalidInput problem = assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(otherTag));
+        assertTrue(problem.getMessage().contains("same"), problem.getMessage());
+    }
+
+    @Test
     void overlongCursorIsRefusedBeforeDecoding() {
         String huge = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                ("1:1:" + "1".repeat(500)).getBytes(StandardCharsets.US_ASCII));
-        assertThrows(InvalidInput.class, () -> RunCursor.parse(huge));
+                ("2:1:" + "1".repeat(500)).getBytes(StandardCharsets.US_ASCII));
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("cursor", huge)));
     }
 
     @Test
@@ -132,9 +174,10 @@ class RunQueryTest {
     @Test
     void windowEndsAtTheOlderOfCursorAndTo() {
         RunCursor early = new RunCursor(T.toEpochMilli() - 5, 7);
-        RunQuery query = RunQuery.fromParameters(Map.of("to", T.toString(), "cursor", early.encode()));
+        RunQuery query = RunQuery.fromParameters(Map.of("to", T.toString(), "cursor", cursor(Map.of("to", T.toString()), early)));
         assertEquals(Optional.of(early), query.before(), "the cursor is older than to");
-        RunQuery later = RunQuery.fromParameters(Map.of("to", T.toString(), "cursor", new RunCursor(T.toEpochMilli() + 5, 7).encode()));
+        RunQuery later = RunQuery.fromParameters(Map.of("to", T.toString(),
+                "cursor", cursor(Map.of("to", T.toString()), new RunCursor(T.toEpochMilli() + 5, 7))));
         assertEquals(Optional.of(new RunCursor(T.toEpochMilli(), 0)), later.before(), "to is older than the cursor");
     }
 
@@ -149,10 +192,11 @@ class RunQueryTest {
     @Test
     void cursorBelowFromLeavesAnEmptyWindow() {
         RunQuery query = RunQuery.fromParameters(Map.of("from", T.toString(),
-                "cursor", new RunCursor(T.toEpochMilli(), 0).encode()));
+                "cursor", cursor(Map.of("from", T.toString()), new RunCursor(T.toEpochMilli(), 0))));
         assertTrue(query.windowIsEmpty());
         assertFalse(RunQuery.fromParameters(Map.of("from", T.toString(),
-                "cursor", new RunCursor(T.toEpochMilli(), 1).encode())).windowIsEmpty(), "run 0 at from is still inside");
+                "cursor", cursor(Map.of("from", T.toString()), new RunCursor(T.toEpochMilli(), 1)))).windowIsEmpty(),
+                "run 0 at from is still inside");
     }
 
     // ---- pages
@@ -180,6 +224,11 @@ class RunQueryTest {
         assertEquals(Optional.of(next), continued.cursor());
         assertEquals(query.tag(), continued.tag());
         assertEquals(query.limit(), continued.limit());
+    }
+
+    /** The cursor text a page of a query with these filters hands out at {@code place}. */
+    private static String cursor(Map<String, String> filters, RunCursor place) {
+        return RunQuery.fromParameters(filters).cursorFor(place);
     }
 
     /** Runs newest first, one millisecond apart. */
