@@ -67,7 +67,7 @@ final class RequestFields {
         return values.stream().findFirst();
     }
 
-    /** A list of texts: a JSON array, or repeated / comma-separated form fields. */
+    /** A list of texts: a JSON array, or repeated / comma-separated form fields, empty items included. */
     List<String> list(String name) {
         if (json != null) {
             JsonNode value = json.get(name);
@@ -89,8 +89,9 @@ final class RequestFields {
             });
             return items;
         }
+        // -1 keeps empty items ("a,,b", "a,", a bare "tags="): they reach the rules, which refuse them
         return form.getOrDefault(name, List.of()).stream()
-                .flatMap(v -> List.of(v.split(",")).stream())
+                .flatMap(v -> List.of(v.split(",", -1)).stream())
                 .toList();
     }
 
@@ -185,7 +186,8 @@ final class RequestFields {
         return fields;
     }
 
-    private static String decode(String text) {
+    /** Percent-decodes one name or value of a form or query string ({@code +} is a space). */
+    static String decode(String text) {
         try {
             return URLDecoder.decode(text, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {

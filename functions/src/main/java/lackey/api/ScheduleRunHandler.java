@@ -47,7 +47,8 @@ public final class ScheduleRunHandler implements RequestStreamHandler {
             }
             // only a run that waits for a file costs a look at the bucket
             var scheduled = spec.waitFor().isPresent() ? runs.schedule(spec, exchange::landed) : runs.schedule(spec);
-            var body = RunJson.of(scheduled.run()).put("token", scheduled.token().reveal());
+            var body = RunJson.of(scheduled.run());
+            scheduled.tokenForCaller().ifPresent(token -> body.put("token", token.reveal()));
             if (!inputs.isEmpty()) {
                 if (exchange == null) {
                     throw new IllegalStateException("this handler was built without exchange files");

@@ -81,7 +81,9 @@ public final class DynamoRunStore implements RunStore {
                         + RunItems.DEADLINE + " = :nowSeconds + " + RunItems.FIRST_WINDOW + ", "
                         + RunItems.DEADLINE_KIND + " = " + RunItems.FIRST_KIND + ", "
                         + RunItems.END_BY + " = :nowSeconds + " + RunItems.MAX_DURATION,
-                "#status = :scheduled AND " + RunItems.TOKEN_HASH + " = :hash",
+                // a run waiting for a file starts only after its dispatch, which removes awaitKey
+                "#status = :scheduled AND " + RunItems.TOKEN_HASH + " = :hash AND attribute_not_exists("
+                        + RunItems.AWAIT_KEY + ")",
                 values);
     }
 

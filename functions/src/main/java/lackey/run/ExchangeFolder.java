@@ -47,17 +47,15 @@ public final class ExchangeFolder {
     /**
      * The input names a schedule asks for, checked: each 1 to {@value #MAX_NAME} characters, no {@code /} or
      * {@code \}, not {@code .} or {@code ..} (nor containing {@code ..}), no control characters; at most
-     * {@value #MAX_FILES}; duplicates collapse to one. Blank entries (a trailing comma) are skipped.
+     * {@value #MAX_FILES}; duplicates collapse to one. An empty name (a form's {@code inputs=} or {@code a,,b}) is
+     * refused like any other bad name, never skipped: the caller meant something by it.
      */
     public static List<String> names(List<String> requested) {
         var unique = new LinkedHashSet<String>();
         for (String raw : requested == null ? List.<String>of() : requested) {
-            if (raw == null || raw.isBlank()) {
-                continue;
-            }
-            String name = raw.strip();
-            if (name.length() > MAX_NAME) {
-                throw new InvalidInput("input names must be at most " + MAX_NAME + " characters, got one of " + name.length());
+            String name = raw == null ? "" : raw.strip();
+            if (name.isEmpty() || name.length() > MAX_NAME) {
+                throw new InvalidInput("input names must be 1 to " + MAX_NAME + " characters, got one of " + name.length());
             }
             if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
                 throw new InvalidInput("input name '" + RunId.abbreviate(name) + "' must not contain a slash");

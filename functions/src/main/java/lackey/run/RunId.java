@@ -17,7 +17,8 @@ public record RunId(long value) {
         return new RunId(Long.parseLong(text));
     }
 
-    static String abbreviate(String text) {
+    /** A caller's text shortened to 40 characters, for quoting it in an error message. */
+    public static String abbreviate(String text) {
         if (text == null) {
             return "";
         }

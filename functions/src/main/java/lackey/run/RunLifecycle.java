@@ -41,8 +41,22 @@ public final class RunLifecycle {
         this.clock = clock;
     }
 
-    /** A scheduled run with its token (shown once) and whether its "Run Scheduled" event went out. */
-    public record Scheduled(Run run, Token token, boolean published) {
+    /**
+     * A scheduled run with its token and whether its "Run Scheduled" event went out. The token is shown once to
+     * the caller, except for a run that waits for another run's output ({@code waits}): that run is started only by
+     * the container its dispatch launches, so its token goes to that container alone.
+     */
+    public record Scheduled(Run run, Token token, boolean published, boolean waits) {
+
+        /** A run that waits for nothing. */
+        public Scheduled(Run run, Token token, boolean published) {
+            this(run, token, published, false);
+        }
+
+        /** The token for whoever scheduled the run: none for a run that waits for a file. */
+        public Optional<Token> tokenForCaller() {
+            return waits ? Optional.empty() : Optional.of(token);
+        }
     }
 
     /** A run after a transition, and whether the transition's event went out. */
@@ -66,13 +80,14 @@ public final class RunLifecycle {
         Token token = Token.generate();
         Run run = Run.scheduled(ids.next(), spec, now());
         store.create(run, token.hash());
-        if (spec.waitFor().isPresent()) {
+        boolean waits = spec.waitFor().isPresent();
+        if (waits) {
             if (!landed.test(spec.waitFor().get())) {
-                return new Scheduled(run, token, true);
+                return new Scheduled(run, token, true, true);
             }
             Optional<Run> claimed = store.endWait(run.id(), spec.waitFor().get().key(), token.hash());
             if (claimed.isEmpty()) {
-                return new Scheduled(run, token, true);
+                return new Scheduled(run, token, true, true);
             }
             run = claimed.get();
         }
@@ -81,7 +96,7 @@ public final class RunLifecycle {
         if (!published && spec.dispatched()) {
             run = store.markDispatchPending(run.id(), now().plus(REDISPATCH_AFTER).truncatedTo(ChronoUnit.SECONDS)).orElse(run);
         }
-        return new Scheduled(run, token, published);
+        return new Scheduled(run, token, published, waits);
     }
 
     public Transition start(RunId id, Token token, ClientTime started) {
@@ -253,6 +268,9 @@ public final class RunLifecycle {
         }
         if (run.status() != required) {
             return new WrongState(id, run.status(), attempted);
+        }
+        if (run.spec().waitFor().isPresent()) {
+            return WrongState.waiting(id, run.spec().waitFor().get());
         }
         if (stopped.isPresent() && run.started().isPresent()
                 && stopped.get().epochSeconds() < run.started().get().epochSeconds()) {

@@ -94,12 +94,10 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
     private static List<String> checkedTags(List<String> tags) {
         var unique = new LinkedHashSet<String>();
         for (String tag : tags) {
-            if (tag == null || tag.isBlank()) {
-                continue;
-            }
-            String stripped = tag.strip();
-            if (stripped.length() > MAX_TAG) {
-                throw new InvalidInput("tags must be at most " + MAX_TAG + " characters");
+            // an empty tag (a form's `tags=` or `a,,b`) is refused, never skipped: the caller meant something by it
+            String stripped = tag == null ? "" : tag.strip();
+            if (stripped.isEmpty() || stripped.length() > MAX_TAG) {
+                throw new InvalidInput("tags must be 1 to " + MAX_TAG + " characters");
             }
             unique.add(stripped);
         }

@@ -138,7 +138,8 @@ class ExchangeFilesIT {
 
     @Test
     void badInputNamesAreRefusedBeforeAnyRunIsScheduled() {
-        for (String inputs : List.of("../x", "in/x", "a..b", "x".repeat(201))) {
+        // an empty name (`inputs=`, `a,,b`, a trailing comma) is a name of 0 characters, not "no name"
+        for (String inputs : List.of("../x", "in/x", "a..b", "x".repeat(201), "", "a,,b", "a,", "%20")) {
             assertError(scheduleForm("name=bad&inputs=" + inputs), 400, "invalid_input");
         }
         StringBuilder many = new StringBuilder("name=many&inputs=f0");
@@ -149,6 +150,9 @@ class ExchangeFilesIT {
         Answer notStrings = SampleEvents.invoke(schedule, SampleEvents.withBody(SampleEvents.http("schedule-run-json.json"),
                 "application/json", "{\"name\":\"bad\",\"inputs\":[1,2]}"));
         assertError(notStrings, 400, "invalid_input");
+        Answer emptyName = SampleEvents.invoke(schedule, SampleEvents.withBody(SampleEvents.http("schedule-run-json.json"),
+                "application/json", "{\"name\":\"bad\",\"inputs\":[\"a\",\"\"]}"));
+        assertError(emptyName, 400, "invalid_input");
     }
 
     @Test

@@ -242,6 +242,34 @@ class ListRunsIT {
         }
     }
 
+    @Test
+    void aParameterGivenTwiceIsBadInputWhicheverItIs() throws Exception {
+        // API Gateway joins a repeated parameter's values with commas; the raw query string still shows the repeat
+        for (String name : List.of("tag", "status", "name", "limit")) {
+            ObjectNode event = SampleEvents.http("list-runs.json");
+            event.putObject("queryStringParameters").put(name, "a,b");
+            event.put("rawQueryString", name + "=a&" + name + "=b");
+            Answer answer = SampleEvents.invoke(list, event);
+            assertEquals(400, answer.status(), name + " -> " + answer.rawBody());
+            assertEquals("invalid_input", answer.body().get("error").asText());
+            assertTrue(answer.body().get("message").asText().contains(name + " is given 2 times"), answer.rawBody());
+        }
+    }
+
+    @Test
+    void aCursorOfAnotherListingOrAnEditedOneIsBadInput() throws Exception {
+        seed(3, i -> run("cursor-" + i, window.plusSeconds(i), List.of("gpu")));
+        String cursor = list(mine("tag", "gpu", "limit", "1")).get("cursor").asText();
+        assertEquals(1, ids(list(mine("tag", "gpu", "limit", "1", "cursor", cursor))).size(), "the same filters take it");
+        for (Map<String, String> wrong : List.of(mine("limit", "1", "cursor", cursor), mine("tag", "cpu", "cursor", cursor),
+                mine("tag", "gpu", "cursor", cursor.substring(0, cursor.length() - 2) + "AA"),
+                mine("tag", "gpu", "cursor", "MToxNzY0MjM0MDAwMDAwOjQy"))) {
+            Answer answer = invoke(wrong);
+            assertEquals(400, answer.status(), wrong + " -> " + answer.rawBody());
+            assertTrue(answer.body().get("message").asText().contains("cursor"), answer.rawBody());
+        }
+    }
+
     // ---- cost
 
     @Test

@@ -23,8 +23,18 @@ class ExchangeFolderTest {
     @Test
     void acceptsPlainNamesStrippedAndOnceEach() {
         assertEquals(List.of("params.txt", "mesh v2.dat", ".hidden", "a.b"),
-                ExchangeFolder.names(List.of(" params.txt", "mesh v2.dat", "params.txt", "", ".hidden", "a.b")));
+                ExchangeFolder.names(List.of(" params.txt", "mesh v2.dat", "params.txt", ".hidden", "a.b")));
         assertEquals(List.of(), ExchangeFolder.names(null));
+        assertEquals(List.of(), ExchangeFolder.names(List.of()));
+    }
+
+    @Test
+    void refusesAnEmptyNameRatherThanSkippingIt() {
+        // `inputs=` and `inputs=a,,b` in a form: a name of 0 characters is outside 1 to 200
+        for (List<String> names : List.of(List.of(""), List.of("a", "", "b"), List.of("  "))) {
+            InvalidInput refused = assertThrows(InvalidInput.class, () -> ExchangeFolder.names(names), names.toString());
+            assertTrue(refused.getMessage().contains("1 to 200 characters"), refused.getMessage());
+        }
     }
 
     @Test

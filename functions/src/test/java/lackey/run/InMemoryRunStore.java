@@ -25,7 +25,8 @@ final class InMemoryRunStore implements RunStore {
     public synchronized Optional<Run> markStarted(RunId id, TokenHash tokenHash, ClientTime started, Instant receivedAt,
                                                   Optional<String> taskArn) {
         StoredRun stored = runs.get(id);
-        if (stored == null || !stored.tokenHash().equals(tokenHash) || stored.run().status() != RunStatus.SCHEDULED) {
+        if (stored == null || !stored.tokenHash().equals(tokenHash) || stored.run().status() != RunStatus.SCHEDULED
+                || stored.run().spec().waitFor().isPresent()) {
             return Optional.empty();
         }
         Run r = stored.run();

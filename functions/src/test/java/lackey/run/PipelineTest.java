@@ -36,6 +36,24 @@ class PipelineTest {
     }
 
     @Test
+    void aWaitingRunsTokenGoesOnlyToItsContainer() {
+        var waitingRun = runs.schedule(waiting("7/result.txt"), output -> false);
+        var dispatchedAtOnce = runs.schedule(waiting("7/result.txt"), output -> true);
+        var plain = runs.schedule(new RunSpec("plain", Optional.of("sh x.sh"), Map.of(), List.of()));
+        assertTrue(waitingRun.tokenForCaller().isEmpty());
+        assertTrue(dispatchedAtOnce.tokenForCaller().isEmpty(), "the token went to the container");
+        assertEquals(plain.token(), plain.tokenForCaller().orElseThrow());
+    }
+
+    @Test
+    void aWaitingRunCannotBeStartedBeforeItIsDispatched() {
+        var scheduled = runs.schedule(waiting("7/result.txt"), output -> false);
+        assertThrows(WrongState.class, () -> runs.start(scheduled.run().id(), scheduled.token(), new ClientTime(1)));
+        assertEquals(RunStatus.SCHEDULED, store.runs.get(scheduled.run().id()).run().status());
+        assertTrue(store.runs.get(scheduled.run().id()).run().spec().waitFor().isPresent());
+    }
+
+    @Test
     void landedOutputDispatchesTheWaitingRunOnceWithAFreshToken() {
         var scheduled = runs.schedule(waiting("7/result.txt"), output -> false);
         var other = runs.schedule(waiting("7/other.txt"), output -> false);

@@ -90,11 +90,20 @@ class ValuesTest {
     @Test
     void specNormalisesParamsAndTags() {
         var spec = new RunSpec(" sweep ", Optional.of(" "), Map.of("n", 3, "lr", 0.5, "on", true, "x", "y"),
-                List.of("a", " a", "b", ""));
+                List.of("a", " a", "b"));
         assertEquals("sweep", spec.name());
         assertFalse(spec.dispatched(), "a blank command is no command");
         assertEquals(BigDecimal.valueOf(3), spec.params().get("n"));
         assertEquals(List.of("a", "b"), spec.tags());
+    }
+
+    @Test
+    void specRejectsAnEmptyTag() {
+        for (List<String> tags : List.of(List.of(""), List.of("a", " ", "b"))) {
+            InvalidInput refused = assertThrows(InvalidInput.class,
+                    () -> new RunSpec("x", Optional.empty(), Map.of(), tags), tags.toString());
+            assertTrue(refused.getMessage().contains("1 to 64 characters"), refused.getMessage());
+        }
     }
 
     @Test
