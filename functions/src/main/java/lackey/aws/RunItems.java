@@ -45,6 +45,9 @@ final class RunItems {
     static final String EXIT_CODE = "exitCode";
     static final String LOG_LOCATION = "logLocation";
     static final String LOG_BYTES = "logBytes";
+    // SHA-256 (hex) of an inline log's bytes, written with it in the stop's one write: how a retried stop is
+    // recognised without reading the log. Absent for an uploaded log (its key identifies it) and older runs.
+    static final String LOG_SHA256 = "logSha256";
 
     /*
      * Listing keys. Runs are spread over LIST_SHARDS partitions of each index (by id), so 1,000 new runs
@@ -147,7 +150,7 @@ final class RunItems {
         var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts,
                 optionalText(item, AWAIT_KEY).flatMap(OutputFile::fromKey));
         Optional<LogRef> log = optionalText(item, LOG_LOCATION)
-                .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n())));
+                .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n()), optionalText(item, LOG_SHA256)));
         return new Run(
                 new RunId(Long.parseLong(item.get(ID).n())),
                 spec,
