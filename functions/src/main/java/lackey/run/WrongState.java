@@ -8,10 +8,6 @@ public final class WrongState extends RunException {
         this("run " + id + " is " + actual + ", so it cannot " + attempted);
     }
 
-    private WrongState(String message) {
-        super("wrong_state", message);
-    }
-
     /** For a run that waits for another run's output: only the container its dispatch launches may start it. */
     public static WrongState waiting(RunId id, OutputFile awaited) {
         return new WrongState("run " + id + " waits for " + awaited.reference()
