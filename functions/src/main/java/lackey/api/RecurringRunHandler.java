@@ -34,7 +34,7 @@ public final class RecurringRunHandler implements RequestStreamHandler {
             throw new InvalidInput("a recurring run's rule must set Input to a run spec JSON object "
                     + "(name, command, params, tags), not pass the Scheduled Event");
         }
-        var scheduled = runs.schedule(RunSpecs.from(RequestFields.of(spec)));
+        var scheduled = runs.schedule(RunSpecs.from(RequestFields.of(spec, RunSpecs.FIELDS)));
         RunJson.MAPPER.writeValue(output, RunJson.MAPPER.createObjectNode()
                 .put("id", scheduled.run().id().value())
                 .put("status", scheduled.run().status().name())

@@ -122,6 +122,10 @@ public final class DynamoRunStore implements RunStore {
                 update.append(", ").append(RunItems.LOG_SHA256).append(" = :sha256");
                 values.put(":sha256", text(digest));
             });
+            if (ref.utf8()) {
+                update.append(", ").append(RunItems.LOG_UTF8).append(" = :utf8");
+                values.put(":utf8", AttributeValue.fromBool(true));
+            }
         });
     }
 

@@ -48,6 +48,8 @@ final class RunItems {
     // SHA-256 (hex) of an inline log's bytes, written with it in the stop's one write: how a retried stop is
     // recognised without reading the log. Absent for an uploaded log (its key identifies it) and older runs.
     static final String LOG_SHA256 = "logSha256";
+    /** Set (true) only on a log lackey checked to be UTF-8: how its link serves it. */
+    static final String LOG_UTF8 = "logUtf8";
 
     /*
      * Listing keys. Runs are spread over LIST_SHARDS partitions of each index (by id), so 1,000 new runs
@@ -150,7 +152,8 @@ final class RunItems {
         var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts,
                 optionalText(item, AWAIT_KEY).flatMap(OutputFile::fromKey));
         Optional<LogRef> log = optionalText(item, LOG_LOCATION)
-                .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n()), optionalText(item, LOG_SHA256)));
+                .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n()), optionalText(item, LOG_SHA256),
+                        item.containsKey(LOG_UTF8) && Boolean.TRUE.equals(item.get(LOG_UTF8).bool())));
         return new Run(
                 new RunId(Long.parseLong(item.get(ID).n())),
                 spec,

@@ -11,7 +11,10 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Run logs in S3 as UTF-8 text under {@code logs/{id}/{attempt}.log}. */
+/**
+ * Run logs in S3 under {@code logs/{id}/{attempt}.log}, the bytes as the stop sent them; the object's type says
+ * whether they are UTF-8 text ({@link S3LogLinks#TEXT}) or not ({@link S3LogLinks#BYTES}).
+ */
 public final class S3LogStore implements LogStore {
 
     static final String PREFIX = "logs/";
@@ -25,11 +28,11 @@ public final class S3LogStore implements LogStore {
     }
 
     @Override
-    public LogRef put(RunId id, String attempt, byte[] bytes) {
+    public LogRef put(RunId id, String attempt, byte[] bytes, boolean utf8) {
         String key = PREFIX + id + "/" + attempt + ".log";
-        s3.get().putObject(put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
+        s3.get().putObject(put -> put.bucket(bucket).key(key).contentType(utf8 ? S3LogLinks.TEXT : S3LogLinks.BYTES),
                 RequestBody.fromBytes(bytes));
-        return new LogRef("s3://" + bucket + "/" + key, bytes.length);
+        return new LogRef("s3://" + bucket + "/" + key, bytes.length, java.util.Optional.empty(), utf8);
     }
 
     @Override

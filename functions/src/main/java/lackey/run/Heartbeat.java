@@ -19,14 +19,15 @@ public record Heartbeat(ClientTime ts, Instant receivedAt, Optional<Integer> pro
         }
     }
 
-    /** Reads the optional {@code progress} field: a whole percentage. */
+    /** Reads the optional {@code progress} field: a whole percentage, in the one form of {@link WholeNumber}. */
     public static Optional<Integer> progress(Optional<String> text) {
-        return text.filter(t -> !t.isBlank()).map(t -> {
-            try {
-                return Integer.valueOf(t.strip());
-            } catch (NumberFormatException e) {
-                throw new InvalidInput("progress must be a whole number from 0 to 100, got '" + RunId.abbreviate(t) + "'");
+        return text.map(t -> {
+            var value = WholeNumber.read(t, false, 3);
+            if (value.isEmpty()) {
+                throw new InvalidInput("progress must be a whole number from 0 to 100 in ASCII digits, got '"
+                        + RunId.abbreviate(t) + "'");
             }
+            return (int) value.getAsLong();
         });
     }
 }

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * A run's secret. Generated once at scheduling (a UUID v4: 122 random bits from SecureRandom), handed
@@ -12,7 +13,8 @@ import java.util.UUID;
  */
 public final class Token {
 
-    private static final int MAX_LENGTH = 256;
+    /** What {@link #generate} makes: a UUID as {@link UUID#toString()} writes it, lower-case hex and dashes. */
+    private static final Pattern FORM = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private final String secret;
 
     private Token(String secret) {
@@ -24,15 +26,20 @@ public final class Token {
         return new Token(UUID.randomUUID().toString());
     }
 
-    /** The token a caller presented; only its presence and size are checked, its match is the store's job. */
+    /**
+     * The token a caller presented, exactly as lackey handed it out: 36 characters, lower-case hex digits and
+     * dashes. Anything else (spaces or a newline around it, upper case, a {@code +}) is bad input, never repaired;
+     * its match with the run's token is the store's job. The message never repeats the text.
+     */
     public static Token presented(String secret) {
-        if (secret == null || secret.isBlank()) {
+        if (secret == null || secret.isEmpty()) {
             throw new InvalidInput("token is required");
         }
-        if (secret.length() > MAX_LENGTH) {
-            throw new InvalidInput("token is too long");
+        if (!FORM.matcher(secret).matches()) {
+            throw new InvalidInput("token is malformed: give it exactly as lackey handed it out, 36 characters of "
+                    + "lower-case hex digits and dashes, nothing around it");
         }
-        return new Token(secret.strip());
+        return new Token(secret);
     }
 
     /** The secret itself, for the one response and the one event that must carry it. */
