@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -18,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpCompliance;
@@ -75,18 +80,12 @@ final class HttpFront implements AutoCloseable {
     private static final long DRAIN_LIMIT = 64L * 1024 * 1024;
     // The methods an HTTP API route can name; anything else is not implemented (RFC 9110, 15.6.2).
     private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
-    // RFC 9110 as Jetty reads it, plus lines ended by a bare LF, which common servers accept too.
-    private static final HttpCompliance COMPLIANCE = HttpCompliance.RFC9110.with("RFC9110_LF",
-            HttpCompliance.Violation.LF_HEADER_TERMINATION, HttpCompliance.Violation.LF_CHUNK_TERMINATION);
-    // The path is passed on as sent (payload 2.0's rawPath) and matched segment by segment, so encoded separators,
-    // dot segments and escapes that are not UTF-8 are not ambiguous here. Jetty still refuses a path with a
-    // malformed percent-escape; the front checks the query string, which Jetty does not read.
-    private static final UriCompliance URI_COMPLIANCE = UriCompliance.LEGACY.with("LEGACY_RAW_PATH",
-            UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.TRUNCATED_UTF8_ENCODING);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Server server;
-    private final ServerConnector connector;
+    private static final int ACCEPT_QUEUE = 128;
+
+    private final ServerSocketChannel channel;
+    private final CompletableFuture<Server> server;
     private final PrintStream log;
     private volatile List<Site> sites = List.of();
 
@@ -104,10 +103,12 @@ final class HttpFront implements AutoCloseable {
         HttpApiEvents.Response answer(HttpApiEvents.Request request, String requestId) throws IOException;
     }
 
-    private HttpFront(Server server, ServerConnector connector, PrintStream log) {
-        this.server = server;
-        this.connector = connector;
+    private HttpFront(ServerSocketChannel channel, Duration readTimeout, PrintStream log) {
+        this.channel = channel;
         this.log = log;
+        // Loading Jetty takes a few hundred milliseconds: done beside the rest of the local cloud's start
+        this.server = CompletableFuture.supplyAsync(() -> jetty(readTimeout),
+                task -> Thread.ofVirtual().name("lackey-http-setup").start(task));
     }
 
     /**
@@ -119,46 +120,54 @@ final class HttpFront implements AutoCloseable {
      * @throws IOException   when it cannot be bound for another reason
      */
     static HttpFront bind(int port, Duration readTimeout, PrintStream log) throws IOException {
+        ServerSocketChannel channel = ServerSocketChannel.open();
+        try {
+            channel.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), ACCEPT_QUEUE);
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+        return new HttpFront(channel, readTimeout, log);
+    }
+
+    private Server jetty(Duration readTimeout) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("lackey-http");
         // each request is handled on a virtual thread: it blocks on its body and on the function it calls
         threads.setVirtualThreadsExecutor(VirtualThreads.getNamedVirtualThreadsExecutor("lackey-http-request-"));
-        Server server = new Server(threads);
+        Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setRequestHeaderSize(PARSED_HEAD_LIMIT);
         http.setResponseHeaderSize(PARSED_HEAD_LIMIT);
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        http.setHttpCompliance(COMPLIANCE);
-        http.setUriCompliance(URI_COMPLIANCE);
-        ServerConnector connector = new ServerConnector(server, new AnsweringHttpConnectionFactory(http));
-        connector.setHost("127.0.0.1");
-        connector.setPort(port);
+        // RFC 9110 as Jetty reads it, plus lines ended by a bare LF, which common servers accept too.
+        http.setHttpCompliance(HttpCompliance.RFC9110.with("RFC9110_LF",
+                HttpCompliance.Violation.LF_HEADER_TERMINATION, HttpCompliance.Violation.LF_CHUNK_TERMINATION));
+        // The path is passed on as sent (payload 2.0's rawPath) and matched segment by segment, so encoded
+        // separators, dot segments and escapes that are not UTF-8 are not ambiguous here. Jetty still refuses a
+        // path with a malformed percent-escape; the front checks the query string, which Jetty does not read.
+        http.setUriCompliance(UriCompliance.LEGACY.with("LEGACY_RAW_PATH",
+                UriCompliance.Violation.BAD_UTF8_ENCODING, UriCompliance.Violation.TRUNCATED_UTF8_ENCODING));
+        ServerConnector connector = new ServerConnector(jetty, new AnsweringHttpConnectionFactory(http));
         connector.setIdleTimeout(readTimeout.toMillis());
-        connector.setAcceptQueueSize(128);
-        server.addConnector(connector);
-        HttpFront front = new HttpFront(server, connector, log);
-        server.setHandler(front.new Front());
-        server.setErrorHandler(front.new JsonErrors());
+        jetty.addConnector(connector);
+        jetty.setHandler(new Front());
+        jetty.setErrorHandler(new JsonErrors());
         try {
-            connector.open();
+            // TCP_NODELAY on every accepted connection is Jetty's default: no answer waits for a delayed ACK
+            connector.open(channel);
         } catch (IOException e) {
-            // Jetty wraps the BindException
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                if (cause instanceof BindException bind) {
-                    throw bind;
-                }
-            }
-            throw e;
+            throw new UncheckedIOException(e);
         }
-        return front;
+        return jetty;
     }
 
     /** Starts serving {@code sites}: a request goes to the first with an endpoint for it, else it is a 404. */
     void start(List<Site> sites) {
         this.sites = List.copyOf(sites);
         try {
-            server.start();
+            server.join().start();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the HTTP front on " + url() + ": " + e.getMessage(), e);
         }
@@ -166,17 +175,21 @@ final class HttpFront implements AutoCloseable {
 
     /** The front's base URL, e.g. {@code http://127.0.0.1:8000}. */
     URI url() {
-        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+        return URI.create("http://127.0.0.1:" + channel.socket().getLocalPort());
     }
 
     @Override
     public void close() {
         try {
-            server.stop();
+            server.join().stop();
         } catch (Exception e) {
             log.println("[api] stopping the HTTP front failed: " + e.getMessage());
         } finally {
-            connector.close();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                log.println("[api] closing the API's port failed: " + e.getMessage());
+            }
         }
     }
 
