@@ -227,6 +227,16 @@ class HttpFrontLocalCloudIT {
         assertEquals("SCHEDULED", answer.json().path("status").asText());
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"1%2F2", "%ff", "..%2F1"})
+    void unusualButWellFormedPathReachesTheFunctionAsSent(String idSegment) throws IOException {
+        // the function, not the front, refuses the id: the path got through
+        RawHttp.Answer answer = RawHttp.exchange(api(), "GET /api/run/" + idSegment + " HTTP/1.1\r\n" + host()
+                + "Connection: close\r\n\r\n");
+        assertEquals(400, answer.status(), answer.raw());
+        assertEquals("invalid_input", answer.json().path("error").asText(), answer.raw());
+    }
+
     @Test
     void chunkedBodyIsServedWhole() throws IOException {
         JsonNode other = RawHttp.exchange(api(), form("POST", "/api/run", "name=chunked")).json();
