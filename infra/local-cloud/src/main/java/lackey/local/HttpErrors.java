@@ -57,8 +57,8 @@ final class HttpErrors {
             case 414 -> "The request line is longer than 10,240 bytes, HTTP API's limit";
             case 417 -> "The only expectation served is Expect: 100-continue";
             case 426 -> "HTTP/2 is not served here: send HTTP/1.1";
-            case 431 -> "The request line and header values are longer than 10,240 bytes (HTTP API's limit),"
-                    + " or there are more than " + HttpFront.MAX_HEADER_FIELDS + " header fields";
+            case 431 -> "The request head is larger than the local API reads; HTTP API takes at most 10,240 bytes"
+                    + " of request line and header values";
             case 500 -> "Internal Server Error";
             case 501 -> "The request needs something the local API does not implement";
             case 505 -> "Only HTTP/1.0 and HTTP/1.1 are served";
