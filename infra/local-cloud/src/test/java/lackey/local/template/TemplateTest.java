@@ -42,9 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Checks template.yaml, the single source of truth, against the SAM schema and against the contract:
- * handlers, routes and their authorization, least-privilege policies, storage settings, the dispatch rule,
- * and the sample events in events/ that SAM and the tests share.
+ * Checks template.yaml, the single source of truth, against AWS's SAM schema (vendored in src/test/resources/sam-schema)
+ * and against the contract: handlers, routes and their authorization, least-privilege policies, storage settings,
+ * the dispatch rule, and the sample events in events/ that SAM and the tests share.
  */
 class TemplateTest {
 
@@ -136,6 +136,22 @@ class TemplateTest {
         Map<String, String> handlers = handlersByFunction();
         CONTRACT_HANDLERS.forEach((function, handler) ->
                 assertEquals(handler, handlers.get(function), "handler of " + function));
+    }
+
+    /**
+     * Maven builds the code, so {@code sam build} must leave it alone (SkipBuild), and each function names its own
+     * CodeUri: sam build rewrites a function's relative CodeUri for .aws-sam/build/template.yaml, not one in Globals.
+     * SamTransformIT replays build and package; this is the part that needs no tools.
+     */
+    @Test
+    void everyFunctionNamesItsPrebuiltCodeItselfForSamBuild() {
+        assertTrue(template.at("/Globals/Function/CodeUri").isMissingNode(), "no CodeUri in Globals");
+        resourcesOfType("AWS::Serverless::Function").forEach((id, function) -> {
+            String codeUri = function.at("/Properties/CodeUri").asText("");
+            assertTrue(codeUri.matches("[\\w./-]+/target/[\\w.-]+\\.(jar|zip)") && !codeUri.startsWith("/"),
+                    id + ": CodeUri must be a relative path to an archive the build makes, not " + codeUri);
+            assertTrue(function.at("/Metadata/SkipBuild").asBoolean(false), id + ": Metadata SkipBuild: true");
+        });
     }
 
     @TestFactory
