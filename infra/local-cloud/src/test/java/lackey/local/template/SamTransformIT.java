@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -146,6 +147,54 @@ class SamTransformIT {
             assertEquals(function.at("/Properties/Policies/0/Statement"), policies.at("/0/PolicyDocument/Statement"),
                     id + ": exactly the statements template.yaml gives it");
         });
+    }
+
+    @Test
+    void theStageThrottlesEveryRouteAndTheUnauthenticatedOnesTighter() {
+        JsonNode stage = transformed.at("/Resources/LackeyApiApiGatewayDefaultStage/Properties");
+        assertEquals("$default", stage.path("StageName").asText());
+        assertEquals(TemplateJson.ref("ApiRateLimit"), stage.at("/DefaultRouteSettings/ThrottlingRateLimit"));
+        assertEquals(TemplateJson.ref("ApiBurstLimit"), stage.at("/DefaultRouteSettings/ThrottlingBurstLimit"));
+        Map<String, JsonNode> routeSettings = new TreeMap<>();
+        stage.path("RouteSettings").properties().forEach(entry -> routeSettings.put(entry.getKey(), entry.getValue()));
+        assertEquals(Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}", "PUT /api/run/heartbeat/{id}",
+                "POST /api/run/log-upload/{id}"), routeSettings.keySet(), "route keys as API Gateway knows them");
+        routeSettings.forEach((route, settings) -> assertEquals("SimulationRouteRateLimit",
+                settings.at("/ThrottlingRateLimit/Ref").asText(), route));
+    }
+
+    @Test
+    void functionsKeepTheirReservedConcurrencyAndJsonLogs() {
+        Map<String, String> capped = new TreeMap<>();
+        serverlessFunctions().keySet().forEach(id -> {
+            JsonNode properties = transformed.at("/Resources/" + id + "/Properties");
+            assertEquals("JSON", properties.at("/LoggingConfig/LogFormat").asText(), id);
+            JsonNode reserved = properties.at("/ReservedConcurrentExecutions/Fn::If/1/Ref");
+            if (!reserved.isMissingNode()) {
+                capped.put(id, reserved.asText());
+            }
+        });
+        assertEquals(Map.of("StartRunFunction", "SimulationFunctionConcurrency", "StopRunFunction", "SimulationFunctionConcurrency",
+                "HeartbeatRunFunction", "SimulationFunctionConcurrency", "LogUploadFunction", "SimulationFunctionConcurrency",
+                "RecordOutputFunction", "RecordOutputConcurrency"), capped);
+    }
+
+    /**
+     * What CloudFormation gets has no wildcard either, SAM's roles included; the AWS managed policies the stack
+     * attaches are allow-listed with their reason (AWS writes them, with Resource "*" where their actions need it).
+     */
+    @Test
+    void noPolicyCloudFormationGetsAllowsAWildcardExceptWhereAwsRequiresIt() {
+        List<String> problems = TemplateSecurityTest.wildcardProblems(transformed, TemplateSecurityTest.WILDCARDS_AWS_REQUIRES);
+        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+        Map<String, String> awsManaged = Map.of(
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                "a function writes its own log group (logs:CreateLogGroup, CreateLogStream, PutLogEvents)",
+                "service-role/AmazonECSTaskExecutionRolePolicy",
+                "ECS pulls the simulation image (ecr:GetAuthorizationToken takes no resource) and writes its log");
+        TemplateJson.resourcesOfType(transformed, "AWS::IAM::Role").forEach((id, role) -> role.at("/Properties/ManagedPolicyArns")
+                .forEach(arn -> assertTrue(awsManaged.keySet().stream().anyMatch(allowed ->
+                        TemplateJson.texts(arn).stream().anyMatch(text -> text.endsWith(allowed))), id + " attaches " + arn)));
     }
 
     static Stream<Arguments> brokenTemplates() {

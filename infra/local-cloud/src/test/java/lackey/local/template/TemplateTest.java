@@ -475,7 +475,7 @@ class TemplateTest {
     }
 
     @Test
-    void onlyTheNotificationRulesMayPublishToTheEncryptedTopic() {
+    void onlyTheNotificationRulesAndTheStacksAlarmsMayPublishToTheEncryptedTopic() {
         JsonNode topic = properties(template, "RunNotificationsTopic");
         assertEquals(JSON.createObjectNode().put("Ref", "RunNotificationsKey"), topic.path("KmsMasterKeyId"),
                 "a customer managed key: EventBridge cannot use the AWS managed alias/aws/sns");
@@ -487,14 +487,17 @@ class TemplateTest {
         assertTrue(eventBridgeMayUseKey, "the key policy must let EventBridge encrypt messages");
 
         JsonNode policy = properties(template, "RunNotificationsTopicPolicy");
-        JsonNode statements = policy.at("/PolicyDocument/Statement");
-        assertEquals(1, statements.size());
-        JsonNode publish = statements.get(0);
-        assertEquals("events.amazonaws.com", publish.at("/Principal/Service").asText());
-        assertEquals(List.of("sns:Publish"), texts(publish.path("Action")));
+        Map<String, JsonNode> byPrincipal = new TreeMap<>();
+        for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+            assertEquals(List.of("sns:Publish"), texts(statement.path("Action")), statement.toString());
+            assertNull(byPrincipal.put(statement.at("/Principal/Service").asText(), statement), "one statement per service");
+        }
+        assertEquals(Set.of("events.amazonaws.com", "cloudwatch.amazonaws.com"), byPrincipal.keySet(),
+                "EventBridge for the two rules, CloudWatch for the alarms (TemplateAlarmsTest checks that one)");
         assertEquals(JSON.createArrayNode().add(getAtt("RunStoppedNotificationRule", "Arn"))
                         .add(getAtt("RunLostNotificationRule", "Arn")),
-                publish.at("/Condition/ArnEquals/aws:SourceArn"), "published only by the two rules, by their ARNs");
+                byPrincipal.get("events.amazonaws.com").at("/Condition/ArnEquals/aws:SourceArn"),
+                "published only by the two rules, by their ARNs");
     }
 
     @Test
