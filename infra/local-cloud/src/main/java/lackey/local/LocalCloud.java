@@ -278,8 +278,9 @@ public final class LocalCloud implements AutoCloseable {
                 "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_ECS")) {
             lambdaEnv.put(name, environment.get(name));
         }
+        // The functions' output goes where the local cloud reports, so whoever reads the one reads the other.
         Future<FunctionHosts> hosts = launch(() -> FunctionHosts.start(template.functions(), lambdaEnv,
-                options.functionClassPath(), options.home()));
+                options.functionClassPath(), options.home(), log, log));
         Future<?> tables = background(() -> {
             take(dynalite);
             try (DynamoDbClient client = LocalResources.dynamoDb(dynamoDbEndpoint, access)) {
