@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -232,7 +233,7 @@ final class RequestFields {
             throw new InvalidInput(name + " is given " + values.size() + " times: give each "
                     + (where.equals("the query string") ? "query parameter" : "field") + " once");
         }
-        return values.stream().findFirst();
+        return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
 
     private String nonEmpty(String name, String value) {
@@ -244,7 +245,10 @@ final class RequestFields {
     }
 
     private static String utf8(String name, byte[] bytes) {
-        return Utf8.decode(bytes).orElseThrow(() -> new InvalidInput(name + " is not valid UTF-8"));
+        if (!Utf8.isWellFormed(bytes)) {
+            throw new InvalidInput(name + " is not valid UTF-8");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The lower-case media type of a Content-Type header, whose charset, if given, must be UTF-8 (else a 415). */
@@ -257,8 +261,7 @@ final class RequestFields {
             if (eq > 0 && parameter.substring(0, eq).strip().equalsIgnoreCase("charset")) {
                 String charset = parameter.substring(eq + 1).strip().replace("\"", "");
                 if (!charset.equalsIgnoreCase("utf-8")) {
-                    throw new UnsupportedBody(mediaType + "; charset=" + RunId.abbreviate(charset)
-                            + " (text is UTF-8: say charset=utf-8 or no charset)");
+                    throw UnsupportedBody.charset(mediaType, RunId.abbreviate(charset));
                 }
             }
         }
@@ -266,13 +269,14 @@ final class RequestFields {
     }
 
     private static void checkNames(String where, Iterable<String> given, Set<String> names) {
-        Set<String> unknown = new LinkedHashSet<>();
+        Set<String> unknown = null;
         for (String name : given) {
             if (!names.contains(name)) {
+                unknown = unknown == null ? new LinkedHashSet<>() : unknown;
                 unknown.add(RunId.abbreviate(name));
             }
         }
-        if (!unknown.isEmpty()) {
+        if (unknown != null) {
             String noun = where.equals("the query string") ? "parameter" : "field";
             throw new InvalidInput(where + " has the unknown " + noun + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown) + (names.isEmpty() ? "; this call takes none"
@@ -303,7 +307,10 @@ final class RequestFields {
                 throw new InvalidInput(where + " has a pair without a name");
             }
             byte[] nameBytes = percentDecoded(where, raw, start, eq);
-            String name = Utf8.decode(nameBytes).orElseThrow(() -> new InvalidInput(where + " has a name that is not valid UTF-8"));
+            if (!Utf8.isWellFormed(nameBytes)) {
+                throw new InvalidInput(where + " has a name that is not valid UTF-8");
+            }
+            String name = new String(nameBytes, StandardCharsets.UTF_8);
             fields.computeIfAbsent(name, k -> new ArrayList<>()).add(percentDecoded(where, raw, eq + 1, end));
             start = end + 1;
         }
@@ -325,6 +332,9 @@ final class RequestFields {
 
     /** Percent-decodes {@code raw[from, to)} into bytes, whatever they are; {@code +} is a space. */
     private static byte[] percentDecoded(String where, byte[] raw, int from, int to) {
+        if (indexOf(raw, (byte) '%', from, to) < 0 && indexOf(raw, (byte) '+', from, to) < 0) {
+            return Arrays.copyOfRange(raw, from, to); // nothing to decode: most tokens, numbers and names
+        }
         var out = new ByteArrayOutputStream(to - from);
         for (int i = from; i < to; i++) {
             byte b = raw[i];

@@ -20,7 +20,7 @@ public record ClientTime(long epochSeconds) {
         if (text == null || text.isEmpty()) {
             throw new InvalidInput(field + " is required (unix UTC seconds)");
         }
-        if (WholeNumber.read(text, true, 12).orElse(0) < 0) {
+        if (text.startsWith("-") && WholeNumber.read(text, true, 12).isPresent()) {
             throw new InvalidInput(field + " must not be negative, got " + RunId.abbreviate(text));
         }
         var value = WholeNumber.read(text, false, 12);
