@@ -199,6 +199,26 @@ class ExactDataIT {
         assertEquals(1, keys.size(), "only the first stop's copy remains: " + keys);
     }
 
+    @Test
+    void aBinaryLogUploadedThroughItsLinkIsServedExactlyAndAsBytes() throws Exception {
+        var run = running();
+        byte[] log = random(1024 * 1024 + 255, 11);
+        Answer granted = RawCalls.invoke(handlers.of(RawCalls.Route.LOG_UPLOAD), RawCalls.form(RawCalls.Route.LOG_UPLOAD,
+                Long.toString(run.id), "token=" + run.token));
+        assertEquals(200, granted.status(), granted.rawBody());
+        assertEquals(200, put(URI.create(granted.body().get("url").asText()), log).statusCode());
+        Answer stopped = stop(run, ("token=" + run.token + "&ts=" + now() + "&logUpload=" + granted.body().get("logUpload").asText())
+                .getBytes(StandardCharsets.US_ASCII));
+        assertEquals(200, stopped.status(), stopped.rawBody());
+        assertEquals(log.length, stopped.body().get("log").get("bytes").asLong());
+        Answer link = RawCalls.invoke(handlers.of(LOG), RawCalls.bare(LOG, Long.toString(run.id), ""));
+        HttpResponse<byte[]> served = HTTP.send(HttpRequest.newBuilder(URI.create(link.header("location"))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertArrayEquals(log, served.body(), "an upload is served byte for byte");
+        assertEquals(BINARY, served.headers().firstValue("content-type").orElse("").replace(" ", "").toLowerCase(Locale.ROOT),
+                "lackey never reads an upload, so it claims no charset for it");
+    }
+
     // ---- exchange files: their links carry them unchanged, both ways
 
     @Test
