@@ -42,6 +42,9 @@ import lackey.run.Utf8;
  */
 final class RequestFields {
 
+    /** Where the fields came from, as messages name it. */
+    private static final String QUERY = "the query string";
+
     private final String where;
     private final Map<String, List<byte[]>> form;
     private final ObjectNode json;
@@ -86,14 +89,9 @@ final class RequestFields {
         if (!Utf8.isEncodable(rawQuery)) {
             throw new InvalidInput("the query string is not valid Unicode text");
         }
-        Map<String, List<byte[]>> pairs = pairs("the query string", rawQuery.getBytes(StandardCharsets.UTF_8));
-        checkNames("the query string", pairs.keySet(), names);
-        return new RequestFields("the query string", pairs, null);
-    }
-
-    /** Whether the request gave any field at all. */
-    boolean isEmpty() {
-        return json != null ? json.isEmpty() : form.isEmpty();
+        Map<String, List<byte[]>> pairs = pairs(QUERY, rawQuery.getBytes(StandardCharsets.UTF_8));
+        checkNames(QUERY, pairs.keySet(), names);
+        return new RequestFields(QUERY, pairs, null);
     }
 
     /** A single text field, exactly as sent. In JSON it is a string. */
@@ -231,7 +229,7 @@ final class RequestFields {
         List<byte[]> values = form.getOrDefault(name, List.of());
         if (values.size() > 1) {
             throw new InvalidInput(name + " is given " + values.size() + " times: give each "
-                    + (where.equals("the query string") ? "query parameter" : "field") + " once");
+                    + (where.equals(QUERY) ? "query parameter" : "field") + " once");
         }
         return values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
     }
@@ -239,7 +237,7 @@ final class RequestFields {
     private String nonEmpty(String name, String value) {
         if (value.isEmpty()) {
             throw new InvalidInput(name + " is empty: give a value or leave the "
-                    + (where.equals("the query string") ? "parameter" : "field") + " out");
+                    + (where.equals(QUERY) ? "parameter" : "field") + " out");
         }
         return value;
     }
@@ -277,7 +275,7 @@ final class RequestFields {
             }
         }
         if (unknown != null) {
-            String noun = where.equals("the query string") ? "parameter" : "field";
+            String noun = where.equals(QUERY) ? "parameter" : "field";
             throw new InvalidInput(where + " has the unknown " + noun + (unknown.size() > 1 ? "s " : " ")
                     + String.join(", ", unknown) + (names.isEmpty() ? "; this call takes none"
                     : "; this call takes " + String.join(", ", new TreeSet<>(names))));
