@@ -40,9 +40,11 @@ final class ApiGateway implements AutoCloseable {
     private final String accountId;
     private final String apiId;
     private final PrintStream log;
+    /** Checks AWS_IAM routes' signatures in IAM mode ({@code ./lackey local --iam}); null lets every call through. */
+    private final IamAuthorizer iam;
 
     private ApiGateway(HttpServer server, List<HttpRoute> routes, List<FunctionDefinition> definitions,
-                       FunctionHosts functions, String accountId, String apiId, PrintStream log) {
+                       FunctionHosts functions, String accountId, String apiId, PrintStream log, IamAuthorizer iam) {
         this.server = server;
         this.routes = new HttpApiRoutes(routes);
         this.functionNames = definitions.stream().collect(Collectors.toMap(
@@ -51,6 +53,7 @@ final class ApiGateway implements AutoCloseable {
         this.accountId = accountId;
         this.apiId = apiId;
         this.log = log;
+        this.iam = iam;
     }
 
     /**
@@ -67,10 +70,16 @@ final class ApiGateway implements AutoCloseable {
         return HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 128);
     }
 
-    /** Starts serving the template's routes on a server from {@link #bind(int)}. */
+    /** Starts serving the template's routes on a server from {@link #bind(int)}, every route open. */
     static ApiGateway start(HttpServer server, List<HttpRoute> routes, List<FunctionDefinition> definitions,
                             FunctionHosts functions, String accountId, String apiId, PrintStream log) {
-        ApiGateway gateway = new ApiGateway(server, routes, definitions, functions, accountId, apiId, log);
+        return start(server, routes, definitions, functions, accountId, apiId, log, null);
+    }
+
+    /** The same, AWS_IAM routes checked by {@code iam} when it is not null. */
+    static ApiGateway start(HttpServer server, List<HttpRoute> routes, List<FunctionDefinition> definitions,
+                            FunctionHosts functions, String accountId, String apiId, PrintStream log, IamAuthorizer iam) {
+        ApiGateway gateway = new ApiGateway(server, routes, definitions, functions, accountId, apiId, log, iam);
         server.setExecutor(gateway.executor);
         server.createContext("/", gateway::serve);
         server.start();
@@ -120,6 +129,12 @@ final class ApiGateway implements AutoCloseable {
         List<Map.Entry<String, String>> headers = new ArrayList<>();
         exchange.getRequestHeaders().forEach((name, values) -> values.forEach(value -> headers.add(Map.entry(name, value))));
         String rawQuery = exchange.getRequestURI().getRawQuery();
+        if (iam != null && match.get().route().needsIam()) {
+            Optional<String> refusal = iam.refusal(method, rawPath, rawQuery, headers, body);
+            if (refusal.isPresent()) {
+                return HttpApiEvents.Response.json(403, "forbidden", refusal.get());
+            }
+        }
         HttpApiEvents.Request request = new HttpApiEvents.Request(method, rawPath, rawQuery == null ? "" : rawQuery,
                 headers, body, exchange.getRemoteAddress().getAddress().getHostAddress(), exchange.getProtocol());
         HttpApiEvents.Stage stage = new HttpApiEvents.Stage(accountId, apiId, requestId, Instant.now());
