@@ -52,6 +52,7 @@ final class IamAuthorizer {
     private final String accessKeyId;
     private final String secretAccessKey;
     private final String region;
+    private final String service;
     private final Clock clock;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
     /** Deprecated for clients in favour of {@link AwsV4HttpSigner}, which cannot leave x-amz-content-sha256 out. */
@@ -59,9 +60,15 @@ final class IamAuthorizer {
     private static final Aws4Signer LEGACY = Aws4Signer.create();
 
     IamAuthorizer(String accessKeyId, String secretAccessKey, String region, Clock clock) {
+        this(accessKeyId, secretAccessKey, region, SERVICE, clock);
+    }
+
+    /** For another service's signatures, such as the test vectors AWS publishes (service {@code service}). */
+    IamAuthorizer(String accessKeyId, String secretAccessKey, String region, String service, Clock clock) {
         this.accessKeyId = accessKeyId;
         this.secretAccessKey = secretAccessKey;
         this.region = region;
+        this.service = service;
         this.clock = clock;
     }
 
@@ -86,8 +93,8 @@ final class IamAuthorizer {
         if (!parts.group(1).equals(accessKeyId)) {
             return Optional.of("The security token included in the request is invalid: sign with the local credentials (.lackey/local.env)");
         }
-        if (!parts.group(3).equals(region) || !parts.group(4).equals(SERVICE)) {
-            return Optional.of("Credential should be scoped to region '" + region + "' and service '" + SERVICE + "', not '"
+        if (!parts.group(3).equals(region) || !parts.group(4).equals(service)) {
+            return Optional.of("Credential should be scoped to region '" + region + "' and service '" + service + "', not '"
                     + parts.group(3) + "' and '" + parts.group(4) + "'");
         }
         List<String> signedHeaders = List.of(parts.group(5).split(";"));
@@ -133,7 +140,7 @@ final class IamAuthorizer {
         boolean port = colon > 0 && !host.endsWith("]");
         SdkHttpFullRequest.Builder request = SdkHttpFullRequest.builder()
                 .method(SdkHttpMethod.fromValue(method))
-                .protocol("http")
+                .protocol("https")
                 .host(port ? host.substring(0, colon) : host)
                 .encodedPath(rawPath);
         if (port) {
@@ -163,7 +170,7 @@ final class IamAuthorizer {
             var signed = signer.sign(sign -> sign.identity(identity)
                     .request(request.build())
                     .payload(ContentStreamProvider.fromByteArray(body))
-                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, SERVICE)
+                    .putProperty(AwsV4FamilyHttpSigner.SERVICE_SIGNING_NAME, service)
                     .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                     .putProperty(HttpSigner.SIGNING_CLOCK, at));
             authorization = signed.request().firstMatchingHeader("Authorization").orElse("");
@@ -173,7 +180,7 @@ final class IamAuthorizer {
             AwsCredentials credentials = token == null ? AwsBasicCredentials.create(accessKeyId, secretAccessKey)
                     : AwsSessionCredentials.create(accessKeyId, secretAccessKey, token);
             SdkHttpFullRequest signed = LEGACY.sign(request.contentStreamProvider(ContentStreamProvider.fromByteArray(body)).build(),
-                    Aws4SignerParams.builder().awsCredentials(credentials).signingName(SERVICE).signingRegion(Region.of(region))
+                    Aws4SignerParams.builder().awsCredentials(credentials).signingName(service).signingRegion(Region.of(region))
                             .signingClockOverride(at).build());
             authorization = signed.firstMatchingHeader("Authorization").orElse("");
         }
