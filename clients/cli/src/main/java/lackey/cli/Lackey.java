@@ -20,7 +20,7 @@ import picocli.CommandLine.ScopeType;
  * the local cloud's or a deployed stack's. It shares nothing with the functions but the HTTP contract. Global
  * options may come before or after the subcommand.
  */
-@Command(name = "lackey", mixinStandardHelpOptions = true, versionProvider = Lackey.Version.class,
+@Command(name = "lackey", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = Lackey.Version.class,
         sortOptions = false, usageHelpAutoWidth = false,
         description = {"Keeps track of simulation runs: list, inspect, schedule, sweep, cancel and wrap them.",
                 "Talks to the lackey API: the local cloud on http://127.0.0.1:8000 unless --api, LACKEY_API or --stack "
