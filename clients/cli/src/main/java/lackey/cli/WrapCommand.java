@@ -75,6 +75,9 @@ final class WrapCommand implements Callable<Integer> {
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
+    /** How long output may still come once the command has exited. */
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(5);
+
     private final AtomicReference<String> signal = new AtomicReference<>();
 
     @Override
@@ -120,8 +123,9 @@ final class WrapCommand implements Callable<Integer> {
             }
             int status = process.waitFor();
             beats.shutdownNow();
-            out.join();
-            errors.join();
+            // a background process the command left behind may hold its output open: wait for the rest briefly
+            out.join(OUTPUT_DRAIN.toMillis());
+            errors.join(OUTPUT_DRAIN.toMillis());
             int reported = status;
             String received = signal.get();
             if (received != null) {
