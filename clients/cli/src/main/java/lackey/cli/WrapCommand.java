@@ -191,10 +191,11 @@ final class WrapCommand implements Callable<Integer> {
         }
     }
 
+    // The JDK says 'Cannot run program "x": Exec failed, error: 2 (No such file or directory)': keep the reason.
     private static String reason(IOException e) {
         String message = String.valueOf(e.getMessage());
-        int cause = message.lastIndexOf("error=");
-        return cause >= 0 ? message.substring(cause).replaceFirst("error=\\d+, ", "") : message;
+        java.util.regex.Matcher last = java.util.regex.Pattern.compile("\\(([^()]*)\\)\\s*$").matcher(message);
+        return last.find() ? last.group(1) : message;
     }
 
     /**
