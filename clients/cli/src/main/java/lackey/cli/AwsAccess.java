@@ -93,6 +93,11 @@ final class AwsAccess {
     private CliFailure noCredentials(SdkException e) {
         String message = String.valueOf(e.getMessage());
         String which = profile == null ? "" : " for profile " + profile;
+        if (message.contains("The SSO session associated with this profile")) {
+            return CliFailure.aws("the SSO session" + (profile == null ? "" : " of profile " + profile)
+                    + " has expired or was never started", "run `aws sso login" + (profile == null ? "" : " --profile " + profile)
+                    + "`, then try again");
+        }
         if (message.startsWith("Unable to load credentials from any of the providers")) {
             return CliFailure.aws("no AWS credentials found" + which + " to sign the call with",
                     "run `aws configure` or `aws sso login`, give --profile, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY");
