@@ -112,6 +112,31 @@ class CliLocalCloudIT {
         assertTrue(badStatus.err().startsWith("lackey: "), badStatus.err());
     }
 
+    /**
+     * 10,001 runs: two calls of the API (10,000 and 1), every run tagged with the first call's tag, and a progress
+     * bar drawn on the terminal: the command runs in a pseudo-terminal made by {@code script} (util-linux).
+     */
+    @Test
+    void aSweepOfMoreThanTenThousandRunsGoesInSeveralCallsWithAProgressBarOnATerminal() throws Exception {
+        RequiredTool.require("script", "apt-get install bsdutils (util-linux's script)");
+        String command = "'" + lackey.launcher() + "' sweep big --grid a=" + range(1, 73) + " --grid b=" + range(1, 137) + " --tag big"; // 73 x 137 = 10,001
+        ProcessBuilder pty = new ProcessBuilder("script", "-qefc", command, "/dev/null").directory(lackey.workDir().toFile());
+        pty.environment().keySet().removeIf(name -> name.startsWith("LACKEY_") || name.startsWith("AWS_"));
+        pty.environment().putAll(lackey.environment());
+        pty.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        Process process = pty.start();
+        String screen = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), screen);
+        assertTrue(screen.contains("\rsweep big [###############################] 10,000/10,001".replace("###############################",
+                "#".repeat(29) + ".")), "the bar after the first call: " + screen);
+        assertTrue(screen.contains("\rsweep big [" + "#".repeat(30) + "] 10,001/10,001"), screen);
+        Matcher done = Pattern.compile("sweep big: 10001 runs, ids (\\d+)-(\\d+), tag (sweep-\\d+) \\(2 calls of at most 10000\\)").matcher(screen);
+        assertTrue(done.find(), screen);
+        JsonNode all = json(lackey.run(Map.of(), Duration.ofMinutes(3), "ls", "--tag", done.group(3), "--all", "--json"));
+        assertEquals(10_001, all.size(), "the first call's tag is on every run of both calls");
+        assertEquals(10_001, json(lackey.run(Map.of(), Duration.ofMinutes(3), "ls", "--tag", "big", "--all", "--json")).size());
+    }
+
     @Test
     void aDispatchedRunsInputsGoUpItsLogAndOutputsComeBack() throws Exception {
         Path params = Files.writeString(lackey.workDir().resolve("params.txt"), "lr=0.01 steps=100\n");
