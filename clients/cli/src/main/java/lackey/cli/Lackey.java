@@ -174,12 +174,13 @@ public final class Lackey implements Runnable {
         return uri;
     }
 
-    /** Reads the version from the jar's manifest, or says it is a development build. */
+    /** The project's version, written into version.txt by the build. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
-        public String[] getVersion() {
-            String version = Lackey.class.getPackage().getImplementationVersion();
-            return new String[] {"lackey " + (version == null ? "(development build)" : version)};
+        public String[] getVersion() throws java.io.IOException {
+            try (var in = Lackey.class.getResourceAsStream("version.txt")) {
+                return new String[] {"lackey " + (in == null ? "(unknown version)" : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip())};
+            }
         }
     }
 }
