@@ -95,15 +95,20 @@ public final class LocalCloud implements AutoCloseable {
      * @param ecsPort          the local ECS endpoint's port (its API and the tasks' metadata)
      * @param functionClassPath class path of the function hosts (the handlers and their dependencies)
      * @param log              where the local cloud reports what it does
+     * @param apiReadTimeout   how long a request to the API may send nothing before it is answered 408
      * @param iam              whether routes template.yaml marks AWS_IAM need a SigV4 signature made with the local
      *                         credentials, as on AWS ({@code ./lackey local --iam}); off by default
      */
     public record Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                           int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log,
-                          Map<String, String> parameterOverrides, boolean iam) {
+                          Map<String, String> parameterOverrides, Duration apiReadTimeout, boolean iam) {
 
         public Options {
             parameterOverrides = Map.copyOf(parameterOverrides == null ? Map.of() : parameterOverrides);
+            apiReadTimeout = apiReadTimeout == null ? HttpFront.DEFAULT_READ_TIMEOUT : apiReadTimeout;
+            if (apiReadTimeout.isNegative() || apiReadTimeout.isZero()) {
+                throw new IllegalArgumentException("apiReadTimeout must be positive, not " + apiReadTimeout);
+            }
             Objects.requireNonNull(projectRoot, "projectRoot");
             Objects.requireNonNull(home, "home");
             Objects.requireNonNull(workDir, "workDir");
@@ -117,22 +122,16 @@ public final class LocalCloud implements AutoCloseable {
         /** Options without IAM checks. */
         public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                        int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log,
-                       Map<String, String> parameterOverrides) {
+                       Map<String, String> parameterOverrides, Duration apiReadTimeout) {
             this(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort, functionClassPath, log,
-                    parameterOverrides, false);
-        }
-
-        /** These options with IAM mode on or off. */
-        public Options withIam(boolean on) {
-            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides, on);
+                    parameterOverrides, apiReadTimeout, false);
         }
 
         /** Options with the template's parameter defaults. */
         public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                        int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log) {
             this(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort, functionClassPath, log,
-                    Map.of());
+                    Map.of(), null);
         }
 
         /**
@@ -141,7 +140,7 @@ public final class LocalCloud implements AutoCloseable {
          */
         public Options withParameterOverrides(Map<String, String> overrides) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, overrides, iam);
+                    functionClassPath, log, overrides, apiReadTimeout, iam);
         }
 
         /** Options as before the local ECS existed: its endpoint takes any free port. */
@@ -172,27 +171,40 @@ public final class LocalCloud implements AutoCloseable {
 
         /** These options with every port 0: free ports, as tests want. */
         public Options withFreePorts() {
-            return new Options(projectRoot, home, workDir, 0, 0, 0, 0, 0, functionClassPath, log, parameterOverrides, iam);
+            return new Options(projectRoot, home, workDir, 0, 0, 0, 0, 0, functionClassPath, log, parameterOverrides,
+                    apiReadTimeout, iam);
         }
 
         public Options withHome(Path newHome) {
             return new Options(projectRoot, newHome, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides, iam);
+                    functionClassPath, log, parameterOverrides, apiReadTimeout, iam);
         }
 
         public Options withWorkDir(Path newWorkDir) {
             return new Options(projectRoot, home, newWorkDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides, iam);
+                    functionClassPath, log, parameterOverrides, apiReadTimeout, iam);
         }
 
         public Options withFunctionClassPath(String classPath) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    classPath, log, parameterOverrides, iam);
+                    classPath, log, parameterOverrides, apiReadTimeout, iam);
         }
 
         public Options withLog(PrintStream newLog) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, newLog, parameterOverrides, iam);
+                    functionClassPath, newLog, parameterOverrides, apiReadTimeout, iam);
+        }
+
+        /** These options with another read timeout for the API (tests shorten it). */
+        public Options withApiReadTimeout(Duration timeout) {
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, parameterOverrides, timeout, iam);
+        }
+
+        /** These options with IAM mode on or off. */
+        public Options withIam(boolean on) {
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, parameterOverrides, apiReadTimeout, on);
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {
@@ -240,17 +252,17 @@ public final class LocalCloud implements AutoCloseable {
         PortInUse.requireFree(options.ecsPort(), ECS_PURPOSE, "LACKEY_ECS_PORT");
         createDirectories(options.home());
 
-        HttpServer apiServer;
+        HttpFront front;
         try {
-            apiServer = ApiGateway.bind(options.apiPort());
+            front = HttpFront.bind(options.apiPort(), options.apiReadTimeout(), log);
         } catch (BindException e) {
             throw new PortInUse(options.apiPort(), "the API", "LACKEY_PORT");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.apiPort() + ": " + e.getMessage(), e);
         }
-        AutoCloseable unservedApi = () -> apiServer.stop(0);
+        AutoCloseable unservedApi = front::close;
         started.push(unservedApi);
-        apiUrl = URI.create("http://127.0.0.1:" + apiServer.getAddress().getPort());
+        apiUrl = front.url();
         HttpServer ecsServer;
         try {
             ecsServer = LocalEcs.bind(options.ecsPort());
@@ -287,8 +299,9 @@ public final class LocalCloud implements AutoCloseable {
                 "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_ECS")) {
             lambdaEnv.put(name, environment.get(name));
         }
+        // The functions' output goes where the local cloud reports, so whoever reads the one reads the other.
         Future<FunctionHosts> hosts = launch(() -> FunctionHosts.start(template.functions(), lambdaEnv,
-                options.functionClassPath(), options.home()));
+                options.functionClassPath(), options.home(), log, log));
         Future<?> tables = background(() -> {
             take(dynalite);
             try (DynamoDbClient client = LocalResources.dynamoDb(dynamoDbEndpoint, access)) {
@@ -324,10 +337,9 @@ public final class LocalCloud implements AutoCloseable {
         localEnvFile = LocalEnvFile.write(options.home().resolve("local.env"), environment);
         IamAuthorizer iam = options.iam() ? new IamAuthorizer(access.accessKey(), access.secretKey(), access.region().id(),
                 java.time.Clock.systemUTC()) : null;
-        ApiGateway api = ApiGateway.start(apiServer, template.routes(), template.functions(), functions,
-                names.accountId(), "local", log, iam);
-        started.remove(unservedApi); // the gateway's close stops the server from now on
-        started.push(api);
+        front.start(List.of(new ApiGateway(template.routes(), template.functions(), functions, names.accountId(), "local", iam)));
+        started.remove(unservedApi); // stopped first from now on: no request reaches a function being stopped
+        started.push(front);
         report(Duration.ofNanos(System.nanoTime() - begin));
     }
 
