@@ -50,7 +50,7 @@ final class ApiGateway implements HttpFront.Site {
             Optional<String> refusal = iam.refusal(request.method(), request.rawPath(), request.rawQuery(), request.headers(),
                     request.body());
             if (refusal.isPresent()) {
-                return HttpApiEvents.Response.json(403, "forbidden", refusal.get());
+                return IamAuthorizer.forbidden(refusal.get());
             }
         }
         HttpApiEvents.Stage stage = new HttpApiEvents.Stage(accountId, apiId, requestId, Instant.now());

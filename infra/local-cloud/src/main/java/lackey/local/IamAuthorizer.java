@@ -188,6 +188,13 @@ final class IamAuthorizer {
         return signature < 0 ? "" : authorization.substring(signature + "Signature=".length()).strip();
     }
 
+    /** A refusal as API Gateway answers it: 403 with {@code {"message": …}} (its own shape, not lackey's errors). */
+    static HttpApiEvents.Response forbidden(String message) {
+        var body = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode().put("message", message);
+        return new HttpApiEvents.Response(403, Map.of("Content-Type", List.of("application/json")),
+                body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     private static String decode(String text) {
         return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
     }

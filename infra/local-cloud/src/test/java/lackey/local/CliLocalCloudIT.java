@@ -80,7 +80,10 @@ class CliLocalCloudIT {
         assertEquals(new LackeyCli.Result(0, "run " + id + " CANCELLED: wrong mesh\n", ""), cancel);
         LackeyCli.Result again = lackey.run("cancel", Long.toString(id));
         assertEquals(1, again.exitCode());
-        assertEquals("lackey: run " + id + " is CANCELLED, so it cannot be cancelled (HTTP 409 wrong_state)\n", again.err());
+        assertEquals("lackey: run " + id + " is CANCELLED: the cancel applied to it differs from this one: another reason"
+                + " (HTTP 409 wrong_state)\n", again.err());
+        assertEquals(new LackeyCli.Result(0, "run " + id + " CANCELLED: wrong mesh\n", ""),
+                lackey.run("cancel", Long.toString(id), "--reason", "wrong mesh"), "the same cancel again answers as the first");
 
         LackeyCli.Result missing = lackey.run("show", "999999");
         assertEquals(new LackeyCli.Result(1, "", "lackey: there is no run 999999 (HTTP 404 run_not_found)\n  `lackey ls` lists the runs\n"),
