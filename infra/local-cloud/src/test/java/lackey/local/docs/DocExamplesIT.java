@@ -94,7 +94,10 @@ class DocExamplesIT {
         Path workspace = Files.createTempDirectory("lackey-doc-" + doc.getFileName() + "-");
         Path scratch = Files.createTempDirectory("lackey-doc-scratch-");
         Ports ports = Ports.free();
-        Map<String, String> environment = environment(ports, scratch);
+        Map<String, String> environment = environment(ports);
+        // a home of its own: docs may tell readers to change ~ (a link in ~/.local/bin, a shell rc file)
+        Path home = Files.createDirectories(scratch.resolve("home"));
+        environment.put("HOME", home.toString());
         boolean passed = false;
         linkProject(workspace);
         try (var cloud = new LauncherCloud(workspace, environment, ports);
@@ -184,10 +187,8 @@ class DocExamplesIT {
         }
     }
 
-    private static Map<String, String> environment(Ports ports, Path scratch) throws IOException {
+    private static Map<String, String> environment(Ports ports) {
         Map<String, String> env = new LinkedHashMap<>();
-        // a home of its own: the docs may install into ~/.local/bin, and no ~/.aws of the machine is read
-        env.put("HOME", Files.createDirectories(scratch.resolve("home")).toString());
         String javaHome = System.getProperty("java.home");
         env.put("JAVA_HOME", javaHome);
         env.put("PATH", javaHome + "/bin:" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
