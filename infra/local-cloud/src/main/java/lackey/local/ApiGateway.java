@@ -40,6 +40,7 @@ final class ApiGateway implements AutoCloseable {
     private final String accountId;
     private final String apiId;
     private final PrintStream log;
+    private final DashboardAssets dashboard = new DashboardAssets();
 
     private ApiGateway(HttpServer server, List<HttpRoute> routes, List<FunctionDefinition> definitions,
                        FunctionHosts functions, String accountId, String apiId, PrintStream log) {
@@ -101,6 +102,13 @@ final class ApiGateway implements AutoCloseable {
         String requestId = requestId();
         exchange.getResponseHeaders().set("Apigw-Requestid", requestId);
         Optional<HttpApiRoutes.Match> match = routes.match(method, rawPath);
+        if (match.isEmpty() && (method.equals("GET") || method.equals("HEAD")) && !rawPath.startsWith("/api/")) {
+            // not the API's: the dashboard's pages and files (API routes keep priority)
+            DashboardAssets.Asset asset = dashboard.get(rawPath);
+            Map<String, List<String>> headers = new java.util.LinkedHashMap<>();
+            asset.headers().forEach((name, value) -> headers.put(name, List.of(value)));
+            return new HttpApiEvents.Response(asset.status(), headers, asset.body());
+        }
         if (match.isEmpty()) {
             return HttpApiEvents.Response.json(404, "not_found", "No route for " + method + " " + rawPath);
         }
