@@ -164,9 +164,10 @@ export function runsPage(main) {
       status: fields.status.value,
       name: fields.name.value,
       tag: fields.tag.value,
-      // the URL keeps the instant in UTC, so a shared link means the same moment in any time zone
-      from: localInputToIso(fields.from.value),
-      to: localInputToIso(fields.to.value),
+      // the URL keeps the instant in UTC, so a shared link means the same moment in any time zone; an instant
+      // the form shows unchanged stays as the URL gave it (to the second, which the form does not show)
+      from: instantOf(fields.from.value, filters.from),
+      to: instantOf(fields.to.value, filters.to),
       limit: fields.limit.value === '50' ? '' : fields.limit.value,
     };
     const query = writeFilters(chosen, { cursor: false });
@@ -201,6 +202,10 @@ export function runsPage(main) {
       stopTicking();
     },
   };
+}
+
+function instantOf(inputValue, current) {
+  return current && isoToLocalInput(current) === inputValue ? current : localInputToIso(inputValue);
 }
 
 function row(run) {
