@@ -15,5 +15,9 @@ export default defineConfig({
     assetsInlineLimit: 0,
     reportCompressedSize: false,
   },
+  // `npm run dev`: the page with live reload on http://localhost:5173, the API of a running local cloud behind it
+  server: {
+    proxy: { '/api': process.env.LACKEY_API ?? 'http://127.0.0.1:8000' },
+  },
   logLevel: 'warn',
 });
