@@ -228,6 +228,30 @@ class DashboardBrowserIT {
     }
 
     @Test
+    void aLargeLogShowsItsTailReadFromS3WithARange() throws Exception {
+        JsonNode run = api.schedule("{\"name\":\"chatty\"}");
+        long id = run.path("id").asLong();
+        StringBuilder log = new StringBuilder();
+        for (int line = 1; line <= 60_000; line++) {
+            log.append(String.format("line %06d of the solver's output%n", line));
+        }
+        api.start(run, ApiCalls.now());
+        api.stop(run, ApiCalls.now(), 0, log.toString());
+
+        WebDriver driver = open("/runs/" + id);
+        BROWSER.await(15, d -> d.findElement(By.id("log")).getText().endsWith("line 060000 of the solver's output"));
+        byte[] bytes = log.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(String.format(java.util.Locale.ROOT, "The last 512.0 KiB of %.1f MiB", bytes.length / 1048576.0),
+                driver.findElement(By.id("log-state")).getText());
+        String shown = (String) BROWSER.script("return document.getElementById('log').textContent");
+        // the last 512 KiB, from the first whole line on
+        String tail = new String(bytes, bytes.length - 512 * 1024, 512 * 1024, java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(tail.substring(tail.indexOf('\n') + 1), shown);
+        assertTrue(shown.startsWith("line 04"), shown.substring(0, 40));
+        assertEquals("/api/run/" + id + "/log", URI.create(driver.findElement(By.linkText("Open raw log")).getAttribute("href")).getPath());
+    }
+
+    @Test
     void runPageOffersItsExchangeFilesForDownload() throws Exception {
         JsonNode run = api.schedule("{\"name\":\"copy\",\"command\":\"sh infra/simulations/copy.sh\",\"inputs\":[\"params.txt\"]}");
         long id = run.path("id").asLong();

@@ -41,11 +41,11 @@ class DashboardScreenshotsIT {
         long sweep = wingSweep(timeline);
         long flow = cylinderFlow(timeline);
         JsonNode mesh = api.schedule("{\"name\":\"mesh-refine\",\"tags\":[\"cfd\",\"nightly\"],\"params\":{\"cells\":2000000}}");
-        timeline.at(0, () -> api.start(mesh, ApiCalls.now()));
-        timeline.at(6, () -> api.heartbeat(mesh, ApiCalls.now(), 42, "refining level 3 of 7"));
+        timeline.at(0, () -> api.start(mesh, timeline.ts(0)));
+        timeline.at(6, () -> api.heartbeat(mesh, timeline.ts(6), 42, "refining level 3 of 7"));
         JsonNode post = api.schedule("{\"name\":\"post-process\",\"tags\":[\"cfd\"]}");
-        timeline.at(0, () -> api.start(post, ApiCalls.now()));
-        timeline.at(3, () -> api.stop(post, ApiCalls.now(), 2, "reading fields\nstep 1\nstep 2: diverged\n"));
+        timeline.at(0, () -> api.start(post, timeline.ts(0)));
+        timeline.at(3, () -> api.stop(post, timeline.ts(3), 2, "reading fields\nstep 1\nstep 2: diverged\n"));
         JsonNode airfoil = api.schedule("{\"name\":\"airfoil-naca0012\",\"tags\":[\"demo\"],\"params\":{\"mach\":0.8}}");
         timeline.at(2, () -> LOCAL.call("PUT", "/api/run/cancel/" + airfoil.path("id").asLong(), "reason=wrong+mesh"));
         JsonNode hello = api.schedule("{\"name\":\"hello\",\"command\":\"sh infra/simulations/hello.sh\",\"tags\":[\"demo\"]}");
@@ -92,14 +92,15 @@ class DashboardScreenshotsIT {
             JsonNode params = api.get(run.path("id").asLong()).path("params");
             double lr = params.path("lr").asDouble();
             int layers = params.path("layers").asInt();
-            timeline.at(0, () -> api.start(run, ApiCalls.now()));
+            timeline.at(0, () -> api.start(run, timeline.ts(0)));
             if (i == 0) {
-                timeline.at(5, () -> api.heartbeat(run, ApiCalls.now(), 63, "iteration 630 of 1000"));
+                timeline.at(5, () -> api.heartbeat(run, timeline.ts(5), 63, "iteration 630 of 1000"));
                 continue;
             }
             long seconds = Math.round(0.35 * layers * (1 + 0.4 * Math.pow(0.1 / lr, 0.3)));
             boolean diverged = layers == 8 && lr == 0.1;
-            timeline.at(seconds, () -> api.stop(run, ApiCalls.now(), diverged ? 3 : 0, diverged ? "diverged at step 412\n" : "converged\n"));
+            String log = diverged ? "diverged at step 412\n" : "converged\n";
+            timeline.at(seconds, () -> api.stop(run, timeline.ts(seconds), diverged ? 3 : 0, log));
         }
         return sweep.path("sweep").asLong();
     }
@@ -114,9 +115,9 @@ class DashboardScreenshotsIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("$MeshFormat\n4.1 0 8\n$EndMeshFormat\n".repeat(40))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, uploaded.statusCode(), uploaded.body());
-        timeline.at(0, () -> api.start(run, ApiCalls.now()));
-        timeline.at(2, () -> api.heartbeat(run, ApiCalls.now(), 40, "step 2000 of 5000"));
-        timeline.at(4, () -> api.heartbeat(run, ApiCalls.now(), 80, "step 4000 of 5000"));
+        timeline.at(0, () -> api.start(run, timeline.ts(0)));
+        timeline.at(2, () -> api.heartbeat(run, timeline.ts(2), 40, "step 2000 of 5000"));
+        timeline.at(4, () -> api.heartbeat(run, timeline.ts(4), 80, "step 4000 of 5000"));
         // the outputs, written into the exchange folder as a local simulation does (LACKEY_EXCHANGE_DIR)
         Path out = LOCAL.cloud().home().resolve("s3").resolve(LOCAL.cloud().environment().get("LACKEY_BUCKET"))
                 .resolve("exchange").resolve(Long.toString(id)).resolve("out");
@@ -132,28 +133,37 @@ class DashboardScreenshotsIT {
                     1.34 + 0.01 * Math.sin(step), 0.68 * Math.sin(step / 300.0), 3e-3 / step));
         }
         log.append("converged: Strouhal number 0.197\nwrote forces.csv, summary.json\n");
-        timeline.at(7, () -> api.stop(run, ApiCalls.now(), 0, log.toString()));
+        timeline.at(7, () -> api.stop(run, timeline.ts(7), 0, log.toString()));
         return id;
     }
 
-    /** Calls to make at given seconds from now, made in time order by {@link #run()}. */
+    /**
+     * Calls to make at given seconds after {@link #run()} starts, in time order; a call at second s reports the
+     * client timestamp {@code ts(s)}, so durations are exactly as planned.
+     */
     private static final class Timeline {
 
         private record Step(long second, int order, java.util.concurrent.Callable<?> call) {
         }
 
         private final List<Step> steps = new ArrayList<>();
+        private long start;
+
+        long ts(long second) {
+            return start + second;
+        }
 
         void at(long second, java.util.concurrent.Callable<?> call) {
             steps.add(new Step(second, steps.size(), call));
         }
 
         void run() throws Exception {
-            long start = System.nanoTime();
+            start = ApiCalls.now();
+            long begin = System.nanoTime(); // whole seconds after start, so ts(s) is never ahead of the clock
             List<Step> ordered = steps.stream()
                     .sorted(java.util.Comparator.comparingLong(Step::second).thenComparingInt(Step::order)).toList();
             for (Step step : ordered) {
-                long wait = start + Duration.ofSeconds(step.second()).toNanos() - System.nanoTime();
+                long wait = begin + Duration.ofSeconds(step.second()).toNanos() - System.nanoTime();
                 if (wait > 0) {
                     Thread.sleep(Duration.ofNanos(wait));
                 }
