@@ -118,6 +118,10 @@ public final class DynamoRunStore implements RunStore {
                     .append(RunItems.LOG_BYTES).append(" = :bytes");
             values.put(":log", text(ref.location()));
             values.put(":bytes", number(ref.bytes()));
+            ref.sha256().ifPresent(digest -> {
+                update.append(", ").append(RunItems.LOG_SHA256).append(" = :sha256");
+                values.put(":sha256", text(digest));
+            });
         });
     }
 

@@ -62,7 +62,10 @@ public final class RunJson {
         run.stoppedReceivedAt().ifPresent(at -> json.put("stoppedReceivedAt", instant(at)));
         run.duration().ifPresent(duration -> json.put("duration", duration.toSeconds()));
         run.exitCode().ifPresent(code -> json.put("exitCode", code));
-        run.log().ifPresent(log -> json.putObject("log").put("location", log.location()).put("bytes", log.bytes()));
+        run.log().ifPresent(log -> {
+            ObjectNode node = json.putObject("log").put("location", log.location()).put("bytes", log.bytes());
+            log.sha256().ifPresent(digest -> node.put("sha256", digest));
+        });
         Timeouts timeouts = run.spec().timeouts();
         ObjectNode limits = json.putObject("timeouts")
                 .put("startTimeout", timeouts.startTimeout().toSeconds())

@@ -1,7 +1,6 @@
 package lackey.aws;
 
 import java.util.function.Supplier;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import lackey.run.LogRef;
 import lackey.run.LogStore;
@@ -26,8 +25,7 @@ public final class S3LogStore implements LogStore {
     }
 
     @Override
-    public LogRef put(RunId id, String attempt, String log) {
-        byte[] bytes = log.getBytes(StandardCharsets.UTF_8);
+    public LogRef put(RunId id, String attempt, byte[] bytes) {
         String key = PREFIX + id + "/" + attempt + ".log";
         s3.get().putObject(put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
                 RequestBody.fromBytes(bytes));
@@ -43,8 +41,8 @@ public final class S3LogStore implements LogStore {
         try {
             s3.get().deleteObject(delete -> delete.bucket(bucket).key(log.location().substring(prefix.length())));
         } catch (SdkException e) {
-            // The run is unaffected; an orphaned log of a refused stop only costs storage.
-            System.err.println("lackey: could not remove the log of a refused stop at " + log.location() + ": " + e.getMessage());
+            // The run is unaffected; an orphaned log of a refused or repeated stop only costs storage.
+            FunctionLog.warn("could not remove the log of a refused or repeated stop at " + log.location() + ": " + e.getMessage());
         }
     }
 

@@ -5,10 +5,10 @@ import java.util.Optional;
 /** Port: keeps run logs as UTF-8 text, each stop attempt at its own key so a losing attempt never overwrites. */
 public interface LogStore {
 
-    /** Stores the log of one stop attempt of a run. */
-    LogRef put(RunId id, String attempt, String log);
+    /** Stores the log of one stop attempt of a run, its UTF-8 bytes as given: where it went and its size. */
+    LogRef put(RunId id, String attempt, byte[] log);
 
-    /** Removes the log of an attempt that lost its race; best effort, failures are only reported. */
+    /** Removes the log of an attempt that lost its race or repeated one that won; best effort, failures are only reported. */
     void discard(LogRef log);
 
     /**

@@ -2,20 +2,30 @@ package lackey.run;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The run lifecycle: schedule, start, stop and look up runs. Holds every rule about who may change a
  * run and when; the ports do the I/O. On the success path each call makes exactly one conditional
  * write (plus the log upload and the event); only a failed condition costs a read, to say why.
+ *
+ * <p>Retries are safe. That read also recognises a retry: a start, stop or cancel repeated with the same
+ * token and the same fields as the call that was applied answers with the run as it is now (every field
+ * that call set is as it set it), changes nothing and publishes nothing; one with other fields is a
+ * {@link WrongState} that says how it differs ({@link Retry}). A token dies with its run, so once a run has
+ * ended only the call that ended it is answered again; a heartbeat is not a transition and is simply
+ * recorded again ({@link #heartbeat}).
  */
 public final class RunLifecycle {
 
@@ -59,8 +69,21 @@ public final class RunLifecycle {
         }
     }
 
-    /** A run after a transition, and whether the transition's event went out. */
-    public record Transition(Run run, boolean published) {
+    /**
+     * A run after a transition, and whether the transition's event went out. A {@code repeated} call applied
+     * nothing: it is the retry of a call that was, its run is the run as stored, and it published nothing
+     * (so {@code published} has nothing to report).
+     */
+    public record Transition(Run run, boolean published, boolean repeated) {
+
+        /** A transition this call applied. */
+        public Transition(Run run, boolean published) {
+            this(run, published, false);
+        }
+
+        static Transition repeated(Run run) {
+            return new Transition(run, true, true);
+        }
     }
 
     /**
@@ -103,16 +126,30 @@ public final class RunLifecycle {
         return start(id, token, started, Optional.empty());
     }
 
-    /** Starts a run; the simulation may name the ECS task it runs in, so a cancellation can stop it. */
+    /**
+     * Starts a run; the simulation may name the ECS task it runs in, so a cancellation can stop it.
+     *
+     * <p>A retry (same token, {@code ts} and task) of a start that was applied answers with the run as it is now
+     * while it is RUNNING: heartbeats may have moved its deadline since, and that is the deadline that applies.
+     * A start that differs, in {@code ts} or in its task (a retry must repeat the task the first call sent: a
+     * second container has another), is refused as differing. Once the run has ended, its token no longer works:
+     * a retried start is refused like any other, and the message says the start had been applied.
+     */
     public Transition start(RunId id, Token token, ClientTime started, Optional<String> taskArn) {
         TokenHash hash = token.hash();
         Optional<String> task = taskArn.filter(t -> !t.isBlank()).map(String::strip);
         if (task.isPresent() && (task.get().length() > MAX_TASK_ARN || !task.get().startsWith("arn:"))) {
             throw new InvalidInput("task must be the ECS task ARN (arn:…), at most " + MAX_TASK_ARN + " characters");
         }
-        Run run = store.markStarted(id, hash, started, now(), task)
-                .orElseThrow(() -> rejection(id, hash, RunStatus.SCHEDULED, "start", Optional.empty()));
-        return new Transition(run, events.publish(new RunEvent.Started(run)));
+        Optional<Run> run = store.markStarted(id, hash, started, now(), task);
+        if (run.isEmpty()) {
+            var retry = new Retry.Start(started, task);
+            return Transition.repeated(appliedOrRefused(id, store.find(id), Optional.of(hash), retry, current ->
+                    current.status().isFinal() && retry.recordedOn(current)
+                            ? WrongState.endedSinceStart(id, current.status())
+                            : refusal(id, current, RunStatus.SCHEDULED, "start", Optional.empty())));
+        }
+        return new Transition(run.get(), events.publish(new RunEvent.Started(run.get())));
     }
 
     /**
@@ -128,6 +165,12 @@ public final class RunLifecycle {
      * either inline ({@code log}) or as the reference of a log it uploaded itself ({@code logUpload}, from
      * {@link RunLogs#grantUpload}): that upload must be this run's and must be there. An uploaded log is the
      * simulation's file, so a refused stop leaves it in place for a retry.
+     *
+     * <p>An inline log is stored before the conditional write, at a key of this attempt's own, with its SHA-256
+     * recorded beside it. A retry (same token, {@code ts}, status, exit code and log: the same bytes inline, or
+     * the same {@code logUpload}) of the stop that was applied, on time or as the late stop of a LOST run,
+     * answers with the run as that stop left it; a stop that differs is refused and says how. Either way this
+     * attempt's inline copy is removed, so only the applied stop's log remains.
      */
     public Transition stop(RunId id, Token token, ClientTime stopped, StopReport report, Optional<String> log,
                            Optional<String> logUpload) {
@@ -141,7 +184,7 @@ public final class RunLifecycle {
         });
         TokenHash hash = token.hash();
         Instant now = now();
-        Optional<LogRef> storedLog = log.map(text -> logs.put(id, attemptId(id, now), checkedLog(text)));
+        Optional<LogRef> storedLog = log.map(text -> storeLog(id, attemptId(id, now), text));
         Optional<LogRef> recordedLog = storedLog.or(() -> uploadedLog);
         Optional<Run> run = store.markStopped(id, hash, stopped, now, report, recordedLog);
         if (run.isEmpty()) {
@@ -149,16 +192,31 @@ public final class RunLifecycle {
             if (found.isPresent() && found.get().run().status() == RunStatus.LOST && sameHash(found.get().tokenHash(), hash)
                     && found.get().run().stopped().isEmpty()) {
                 run = store.recordLateStop(id, hash, stopped, now, report, recordedLog);
+                if (run.isEmpty()) {
+                    found = store.find(id); // another late stop got there first: compare with that one
+                }
             }
             if (run.isEmpty()) {
-                storedLog.ifPresent(logs::discard);
-                throw explain(id, found, hash, RunStatus.RUNNING, "stop", Optional.of(stopped));
+                try {
+                    return Transition.repeated(appliedOrRefused(id, found, Optional.of(hash),
+                            new Retry.Stop(stopped, report, recordedLog),
+                            current -> refusal(id, current, RunStatus.RUNNING, "stop", Optional.of(stopped))));
+                } finally {
+                    storedLog.ifPresent(logs::discard);
+                }
             }
         }
         return new Transition(run.get(), events.publish(new RunEvent.Stopped(run.get())));
     }
 
-    /** A sign of life from a RUNNING run: moves its deadline; publishes nothing (heartbeats are not transitions). */
+    /**
+     * A sign of life from a RUNNING run: moves its deadline; publishes nothing (heartbeats are not transitions).
+     *
+     * <p>A repeated heartbeat is recorded again, like any heartbeat: it records the same {@code ts}, progress
+     * and message, and moves the deadline from its own arrival, never past the run's maximum duration. That is
+     * harmless (the repeat is itself a sign of life), keeps a heartbeat one write, and a simulation may well send
+     * two different heartbeats within one second of {@code ts}. Once the run has ended, a heartbeat is refused.
+     */
     public Run heartbeat(RunId id, Token token, ClientTime ts, Optional<Integer> progress, Optional<String> message) {
         TokenHash hash = token.hash();
         var beat = new Heartbeat(ts, now(), progress, message.filter(m -> !m.isBlank()));
@@ -168,18 +226,22 @@ public final class RunLifecycle {
 
     /**
      * An operator ends a SCHEDULED or RUNNING run. Its token stops working at once; the "Run Cancelled"
-     * event lets the deployment stop the simulation's task.
+     * event lets the deployment stop the simulation's task. A retry with the same reason (or again none)
+     * answers with the cancelled run and publishes nothing, so the task is stopped once; another reason is
+     * refused as differing.
      */
     public Transition cancel(RunId id, Optional<String> reason) {
         String why = reason.filter(r -> !r.isBlank()).map(String::strip).orElse("cancelled by an operator");
         if (why.length() > MAX_REASON) {
             throw new InvalidInput("reason is longer than " + MAX_REASON + " characters");
         }
-        Run run = store.markCancelled(id, why, now()).orElseThrow(() -> {
-            Run found = get(id);
-            return found.status().isFinal() ? new WrongState(id, found.status(), "be cancelled") : new WrongState(id, "cancel");
-        });
-        return new Transition(run, events.publish(new RunEvent.Cancelled(run)));
+        Optional<Run> run = store.markCancelled(id, why, now());
+        if (run.isEmpty()) {
+            return Transition.repeated(appliedOrRefused(id, store.find(id), Optional.empty(), new Retry.Cancel(why),
+                    current -> current.status().isFinal()
+                            ? new WrongState(id, current.status(), "be cancelled") : new WrongState(id, "cancel")));
+        }
+        return new Transition(run.get(), events.publish(new RunEvent.Cancelled(run.get())));
     }
 
     /** What one sweep did: the runs it declared LOST and those whose dispatch it published again. */
@@ -254,18 +316,43 @@ public final class RunLifecycle {
     /** Reads the run once to tell the caller exactly why its conditional write was refused. */
     private RunException rejection(RunId id, TokenHash presented, RunStatus required, String attempted,
                                    Optional<ClientTime> stopped) {
-        return explain(id, store.find(id), presented, required, attempted, stopped);
-    }
-
-    private static RunException explain(RunId id, Optional<RunStore.StoredRun> found, TokenHash presented,
-                                        RunStatus required, String attempted, Optional<ClientTime> stopped) {
+        Optional<RunStore.StoredRun> found = store.find(id);
         if (found.isEmpty()) {
             return new RunNotFound(id);
         }
-        Run run = found.get().run();
         if (!sameHash(found.get().tokenHash(), presented)) {
             return new WrongToken(id);
         }
+        return refusal(id, found.get().run(), required, attempted, stopped);
+    }
+
+    /**
+     * The failure path of a transition that may be a retry, on the run as read after its refused write: the
+     * run the applied call left when {@code retry} is that very call, else the refusal (404, 403 for another
+     * token, 409 saying how a call of the same kind differs, or {@code otherwise}).
+     */
+    private static Run appliedOrRefused(RunId id, Optional<RunStore.StoredRun> found, Optional<TokenHash> presented,
+                                        Retry retry, Function<Run, RunException> otherwise) {
+        if (found.isEmpty()) {
+            throw new RunNotFound(id);
+        }
+        if (presented.isPresent() && !sameHash(found.get().tokenHash(), presented.get())) {
+            throw new WrongToken(id);
+        }
+        Run run = found.get().run();
+        if (!retry.leftBy(run)) {
+            throw otherwise.apply(run);
+        }
+        List<String> differences = retry.differencesFrom(run);
+        if (!differences.isEmpty()) {
+            throw WrongState.differs(id, run.status(), retry.call(), differences);
+        }
+        return run;
+    }
+
+    /** Why a run whose token matched refused a transition that needs it {@code required}. */
+    private static RunException refusal(RunId id, Run run, RunStatus required, String attempted,
+                                        Optional<ClientTime> stopped) {
         if (run.status() != required) {
             return new WrongState(id, run.status(), attempted);
         }
@@ -285,13 +372,30 @@ public final class RunLifecycle {
                 presented.hex().getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static String checkedLog(String text) {
-        // A UTF-8 byte count can be up to 3× the char count; only measure exactly when it could matter.
-        if ((long) text.length() * 3 > MAX_INLINE_LOG_BYTES
-                && text.getBytes(StandardCharsets.UTF_8).length > MAX_INLINE_LOG_BYTES) {
+    /**
+     * Stores an inline log as UTF-8 and records the SHA-256 of those bytes with it, so a retried stop can tell
+     * its own copy of the log from another log without reading either.
+     */
+    private LogRef storeLog(RunId id, String attempt, String text) {
+        // A UTF-8 byte count can be up to 3× the char count: a log that cannot be too large is not measured first.
+        if ((long) text.length() > MAX_INLINE_LOG_BYTES) {
             throw new TooLarge("log is larger than " + MAX_INLINE_LOG_BYTES + " bytes");
         }
-        return text;
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length > MAX_INLINE_LOG_BYTES) {
+            throw new TooLarge("log is larger than " + MAX_INLINE_LOG_BYTES + " bytes");
+        }
+        String digest = HexFormat.of().formatHex(sha256().digest(bytes));
+        LogRef stored = logs.put(id, attempt, bytes);
+        return new LogRef(stored.location(), stored.bytes(), Optional.of(digest));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** Server receive times, to the millisecond: finer digits are noise across machines. */

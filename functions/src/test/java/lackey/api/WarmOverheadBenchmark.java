@@ -189,8 +189,8 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
-        public LogRef put(RunId id, String attempt, String log) {
-            return new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length());
+        public LogRef put(RunId id, String attempt, byte[] log) {
+            return new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length);
         }
 
         @Override

@@ -7,8 +7,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** A hand-written fake of {@link RunStore} with the same conditional semantics as the DynamoDB one. */
-final class InMemoryRunStore implements RunStore {
+/**
+ * A hand-written fake of {@link RunStore} with the same conditional semantics as the DynamoDB one. Not final: a
+ * test may override a method to let another caller in between a read and a write.
+ */
+class InMemoryRunStore implements RunStore {
 
     final Map<RunId, StoredRun> runs = new ConcurrentHashMap<>();
     private final Map<RunId, Instant> endBy = new ConcurrentHashMap<>();

@@ -1,5 +1,6 @@
 package lackey.run;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,16 +35,16 @@ final class RecordingPorts {
         final List<LogRef> discarded = new ArrayList<>();
 
         @Override
-        public LogRef put(RunId id, String attempt, String log) {
-            var ref = new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length());
+        public LogRef put(RunId id, String attempt, byte[] log) {
+            var ref = new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length);
             stored.add(ref);
-            texts.add(log);
+            texts.add(new String(log, StandardCharsets.UTF_8));
             return ref;
         }
 
         @Override
         public void discard(LogRef log) {
-            discarded.add(log);
+            discarded.add(new LogRef(log.location(), log.bytes())); // as put returned it: the core adds the digest
         }
 
         /** Logs the simulation "uploaded", by reference, with their sizes. */

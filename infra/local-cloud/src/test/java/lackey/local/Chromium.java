@@ -1,5 +1,7 @@
 package lackey.local;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -34,10 +37,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Headless Chromium for one test class, driven through the system's chromedriver (Debian's chromium and
  * chromium-driver): no driver or browser is downloaded, Selenium Manager is never asked. When either is
- * missing, the class's tests are skipped with what to install.
+ * missing, each test of the class is skipped with what to install (each, so that the reports count them), or
+ * fails under {@code LACKEY_REQUIRE_TOOLS=1}, as .ci/run sets it: a skipped browser test proves nothing.
  * Register it with {@code @RegisterExtension static final Chromium BROWSER = new Chromium();}.
  */
-final class Chromium implements BeforeAllCallback, AfterAllCallback {
+final class Chromium implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
 
     /** Where the browser tests put their screenshots: the build output, for a person to look at. */
     static final Path SCREENSHOTS = Path.of("target", "screenshots");
@@ -47,12 +51,16 @@ final class Chromium implements BeforeAllCallback, AfterAllCallback {
 
     private ChromeDriver driver;
     private Path profile;
+    private String missing;
 
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
         Optional<Path> browser = find("chromium", "chromium-browser", "google-chrome");
         Optional<Path> chromedriver = find("chromedriver");
-        Assumptions.assumeTrue(browser.isPresent() && chromedriver.isPresent(), INSTALL);
+        if (browser.isEmpty() || chromedriver.isEmpty()) {
+            missing = (browser.isEmpty() ? "no chromium" : "no chromedriver") + " on this machine. " + INSTALL;
+            return;
+        }
         // Selenium logs a warning per CDP version it has no classes for; the tests do not use CDP.
         Logger.getLogger("org.openqa.selenium").setLevel(Level.SEVERE);
         profile = Files.createTempDirectory("lackey-chromium-");
@@ -74,6 +82,16 @@ final class Chromium implements BeforeAllCallback, AfterAllCallback {
                 .build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30)).scriptTimeout(Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (missing != null) {
+            if ("1".equals(System.getenv("LACKEY_REQUIRE_TOOLS"))) {
+                fail(missing + " [LACKEY_REQUIRE_TOOLS=1: a missing tool fails the build instead of skipping]");
+            }
+            Assumptions.abort(missing);
+        }
     }
 
     @Override

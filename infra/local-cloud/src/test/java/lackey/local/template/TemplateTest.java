@@ -42,9 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Checks template.yaml, the single source of truth, against the SAM schema and against the contract:
- * handlers, routes and their authorization, least-privilege policies, storage settings, the dispatch rule,
- * and the sample events in events/ that SAM and the tests share.
+ * Checks template.yaml, the single source of truth, against AWS's SAM schema (vendored in src/test/resources/sam-schema)
+ * and against the contract: handlers, routes and their authorization, least-privilege policies, storage settings,
+ * the dispatch rule, and the sample events in events/ that SAM and the tests share.
  */
 class TemplateTest {
 
@@ -136,6 +136,22 @@ class TemplateTest {
         Map<String, String> handlers = handlersByFunction();
         CONTRACT_HANDLERS.forEach((function, handler) ->
                 assertEquals(handler, handlers.get(function), "handler of " + function));
+    }
+
+    /**
+     * Maven builds the code, so {@code sam build} must leave it alone (SkipBuild), and each function names its own
+     * CodeUri: sam build rewrites a function's relative CodeUri for .aws-sam/build/template.yaml, not one in Globals.
+     * SamTransformIT replays build and package; this is the part that needs no tools.
+     */
+    @Test
+    void everyFunctionNamesItsPrebuiltCodeItselfForSamBuild() {
+        assertTrue(template.at("/Globals/Function/CodeUri").isMissingNode(), "no CodeUri in Globals");
+        resourcesOfType("AWS::Serverless::Function").forEach((id, function) -> {
+            String codeUri = function.at("/Properties/CodeUri").asText("");
+            assertTrue(codeUri.matches("[\\w./-]+/target/[\\w.-]+\\.(jar|zip)") && !codeUri.startsWith("/"),
+                    id + ": CodeUri must be a relative path to an archive the build makes, not " + codeUri);
+            assertTrue(function.at("/Metadata/SkipBuild").asBoolean(false), id + ": Metadata SkipBuild: true");
+        });
     }
 
     @TestFactory
@@ -459,7 +475,7 @@ class TemplateTest {
     }
 
     @Test
-    void onlyTheNotificationRulesMayPublishToTheEncryptedTopic() {
+    void onlyTheNotificationRulesAndTheStacksAlarmsMayPublishToTheEncryptedTopic() {
         JsonNode topic = properties(template, "RunNotificationsTopic");
         assertEquals(JSON.createObjectNode().put("Ref", "RunNotificationsKey"), topic.path("KmsMasterKeyId"),
                 "a customer managed key: EventBridge cannot use the AWS managed alias/aws/sns");
@@ -471,14 +487,17 @@ class TemplateTest {
         assertTrue(eventBridgeMayUseKey, "the key policy must let EventBridge encrypt messages");
 
         JsonNode policy = properties(template, "RunNotificationsTopicPolicy");
-        JsonNode statements = policy.at("/PolicyDocument/Statement");
-        assertEquals(1, statements.size());
-        JsonNode publish = statements.get(0);
-        assertEquals("events.amazonaws.com", publish.at("/Principal/Service").asText());
-        assertEquals(List.of("sns:Publish"), texts(publish.path("Action")));
+        Map<String, JsonNode> byPrincipal = new TreeMap<>();
+        for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+            assertEquals(List.of("sns:Publish"), texts(statement.path("Action")), statement.toString());
+            assertNull(byPrincipal.put(statement.at("/Principal/Service").asText(), statement), "one statement per service");
+        }
+        assertEquals(Set.of("events.amazonaws.com", "cloudwatch.amazonaws.com"), byPrincipal.keySet(),
+                "EventBridge for the two rules, CloudWatch for the alarms (TemplateAlarmsTest checks that one)");
         assertEquals(JSON.createArrayNode().add(getAtt("RunStoppedNotificationRule", "Arn"))
                         .add(getAtt("RunLostNotificationRule", "Arn")),
-                publish.at("/Condition/ArnEquals/aws:SourceArn"), "published only by the two rules, by their ARNs");
+                byPrincipal.get("events.amazonaws.com").at("/Condition/ArnEquals/aws:SourceArn"),
+                "published only by the two rules, by their ARNs");
     }
 
     @Test
