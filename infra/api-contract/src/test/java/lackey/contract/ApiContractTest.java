@@ -17,7 +17,7 @@ class ApiContractTest {
     private static final String SCHEDULED = """
             {"id":7,"name":"seed","status":"SCHEDULED","dispatch":false,"params":{"lr":0.01},"tags":["a"],
              "scheduledAt":"2026-11-27T18:00:00.120Z","timeouts":{"startTimeout":86400,"maxDuration":86400},
-             "deadline":{"at":"2026-11-28T18:00:00Z","kind":"START"}}""";
+             "deadline":{"at":"2026-11-28T18:00:00.000Z","kind":"START"}}""";
 
     private static void check(String method, String path, int status, Map<String, List<String>> headers, String body) {
         CONTRACT.check(method, path, status, headers, body);
@@ -61,6 +61,8 @@ class ApiContractTest {
     @Test
     void refusesAnInstantOfAnotherShape() {
         refused("GET", "/api/run/7", 200, JSON, SCHEDULED.replace("2026-11-27T18:00:00.120Z", "2026-11-27 18:00:00"));
+        refused("GET", "/api/run/7", 200, JSON, SCHEDULED.replace("2026-11-27T18:00:00.120Z", "2026-11-27T18:00:00Z"));
+        refused("GET", "/api/run/7", 200, JSON, SCHEDULED.replace("2026-11-27T18:00:00.120Z", "2026-11-27T18:00:00.120345Z"));
         refused("GET", "/api/run/7", 200, JSON, SCHEDULED.replace("2026-11-27T18:00:00.120Z", "2026-11-27T18:00:00.120+01:00"));
     }
 
