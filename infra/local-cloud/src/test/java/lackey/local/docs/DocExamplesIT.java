@@ -94,6 +94,9 @@ class DocExamplesIT {
         Path scratch = Files.createTempDirectory("lackey-doc-scratch-");
         Ports ports = Ports.free();
         Map<String, String> environment = environment(ports);
+        // a home of its own: docs may tell readers to change ~ (a link in ~/.local/bin, a shell rc file)
+        Path home = Files.createDirectories(scratch.resolve("home"));
+        environment.put("HOME", home.toString());
         boolean passed = false;
         linkProject(workspace);
         try (var cloud = new LauncherCloud(workspace, environment, ports);
