@@ -39,7 +39,9 @@ final class RawCalls {
         GET("get-run.json", true),
         LIST("list-runs.json", false),
         LOG("get-run-log.json", true),
-        FILES("list-files.json", true);
+        FILES("list-files.json", true),
+        INPUTS("input-upload.json", true),
+        OUTPUT_UPLOAD("output-upload.json", true);
 
         final String sample;
         final boolean hasId;
@@ -69,7 +71,9 @@ final class RawCalls {
                     Map.entry(Route.GET, new GetRunHandler(runs)),
                     Map.entry(Route.LIST, new ListRunsHandler(aws.catalog())),
                     Map.entry(Route.LOG, new GetRunLogHandler(logs)),
-                    Map.entry(Route.FILES, new ListRunFilesHandler(exchange)));
+                    Map.entry(Route.FILES, new ListRunFilesHandler(exchange)),
+                    Map.entry(Route.INPUTS, new InputUploadHandler(exchange)),
+                    Map.entry(Route.OUTPUT_UPLOAD, new OutputUploadHandler(exchange)));
         }
 
         RequestStreamHandler of(Route route) {

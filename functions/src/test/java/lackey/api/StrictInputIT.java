@@ -4,9 +4,11 @@ import static lackey.api.RawCalls.Route.CANCEL;
 import static lackey.api.RawCalls.Route.FILES;
 import static lackey.api.RawCalls.Route.GET;
 import static lackey.api.RawCalls.Route.HEARTBEAT;
+import static lackey.api.RawCalls.Route.INPUTS;
 import static lackey.api.RawCalls.Route.LIST;
 import static lackey.api.RawCalls.Route.LOG;
 import static lackey.api.RawCalls.Route.LOG_UPLOAD;
+import static lackey.api.RawCalls.Route.OUTPUT_UPLOAD;
 import static lackey.api.RawCalls.Route.SCHEDULE;
 import static lackey.api.RawCalls.Route.START;
 import static lackey.api.RawCalls.Route.STOP;
@@ -239,6 +241,20 @@ class StrictInputIT {
         cases.add(new Case("a status in lower case", STOP, t -> RawCalls.form(STOP, id(t.running), t.stop("&status=failed"))));
         cases.add(new Case("a listing status in lower case", LIST, t -> RawCalls.bare(LIST, "", "status=running")));
         cases.add(new Case("a listing from with an unencoded plus", LIST, t -> RawCalls.bare(LIST, "", "from=2026-11-27T09:00:00+01:00")));
+        // the operator's and the simulation's upload links take their names by the same rules
+        cases.add(new Case("an empty input name for more inputs", INPUTS, t -> RawCalls.json(INPUTS, id(t.running), "{\"inputs\":[\"a\",\"\"]}")));
+        cases.add(new Case("NUL in an input name for more inputs", INPUTS, t -> RawCalls.form(INPUTS, id(t.scheduled), "inputs=a%00.txt")));
+        cases.add(new Case("an unknown field for more inputs", INPUTS, t -> RawCalls.form(INPUTS, id(t.running), "inputs=a.txt&token=x")));
+        cases.add(new Case("a query string for more inputs", INPUTS, t -> RawCalls.event(INPUTS, id(t.running), "inputs=a.txt",
+                "application/json", "{\"inputs\":[\"a.txt\"]}".getBytes(StandardCharsets.UTF_8), false)));
+        cases.add(new Case("an output name with a space after", OUTPUT_UPLOAD, t -> RawCalls.form(OUTPUT_UPLOAD, id(t.running),
+                "token=" + t.running.token + "&names=result.csv%20")));
+        cases.add(new Case("an output name that is not UTF-8", OUTPUT_UPLOAD, t -> RawCalls.form(OUTPUT_UPLOAD, id(t.running),
+                "token=" + t.running.token + "&names=r%E9sultat.csv")));
+        cases.add(new Case("a token in upper case for outputs", OUTPUT_UPLOAD, t -> RawCalls.form(OUTPUT_UPLOAD, id(t.running),
+                "token=" + t.running.token.toUpperCase(Locale.ROOT) + "&names=result.csv")));
+        cases.add(new Case("an output-upload of a run id with a leading zero", OUTPUT_UPLOAD, t -> RawCalls.form(OUTPUT_UPLOAD,
+                "0" + t.running.id, "token=" + t.running.token + "&names=result.csv")));
         return cases.stream().map(c -> Arguments.of(c));
     }
 

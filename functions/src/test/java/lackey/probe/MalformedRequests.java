@@ -35,7 +35,9 @@ public final class MalformedRequests {
         GET("GET", "/api/run/{id}"),
         LIST("GET", "/api/runs"),
         LOG("GET", "/api/run/{id}/log"),
-        FILES("GET", "/api/run/{id}/files");
+        FILES("GET", "/api/run/{id}/files"),
+        INPUTS("POST", "/api/run/{id}/inputs"),
+        OUTPUT_UPLOAD("POST", "/api/run/output-upload/{id}");
 
         public final String method;
         public final String path;
@@ -203,7 +205,8 @@ public final class MalformedRequests {
         long now = System.currentTimeMillis() / 1000;
         Target target = switch (route) {
             case START -> fixtures.scheduled();
-            case HEARTBEAT, STOP, LOG_UPLOAD, CANCEL -> fixtures.running();
+            case HEARTBEAT, STOP, LOG_UPLOAD, CANCEL, OUTPUT_UPLOAD -> fixtures.running();
+            case INPUTS -> random.nextBoolean() ? fixtures.scheduled() : fixtures.running();
             case GET, LOG, FILES -> List.of(fixtures.scheduled(), fixtures.running(), fixtures.ended()).get(random.nextInt(3));
             default -> null;
         };
@@ -272,6 +275,17 @@ public final class MalformedRequests {
                 }
             }
             case LOG_UPLOAD -> call.fields.add(new Field("token", Kind.TOKEN, target.token()));
+            case INPUTS -> {
+                Field inputs = new Field("inputs", Kind.LIST, String.join(",", names(random, 1 + random.nextInt(3))));
+                inputs.repeated = random.nextBoolean();
+                call.fields.add(inputs);
+            }
+            case OUTPUT_UPLOAD -> {
+                call.fields.add(new Field("token", Kind.TOKEN, target.token()));
+                Field names = new Field("names", Kind.LIST, String.join(",", names(random, 1 + random.nextInt(3))));
+                names.repeated = random.nextBoolean();
+                call.fields.add(names);
+            }
             case CANCEL -> {
                 if (random.nextInt(5) != 0) {
                     call.fields.add(new Field("reason", Kind.SINGLE_LINE, singleLine(random)));
@@ -897,13 +911,13 @@ public final class MalformedRequests {
             return "a task that is not an ARN";
         });
         SPOILERS.add((call, random) -> {
-            Field f = call.field("inputs");
+            Field f = call.field("inputs") != null ? call.field("inputs") : call.field("names");
             if (f == null) {
                 return null;
             }
             f.value = f.value + "," + List.of("a/b", "..", ".", "a\\b", "../x", "x".repeat(201)).get(random.nextInt(6));
             f.repeated = false;
-            return "an input name that leaves its folder";
+            return "a file name that leaves its folder in " + f.name;
         });
         SPOILERS.add((call, random) -> {
             Field f = call.field("waitFor");
@@ -1005,6 +1019,8 @@ public final class MalformedRequests {
             case CANCEL -> Set.of("reason");
             case LIST -> Set.of("status", "name", "tag", "from", "to", "limit", "cursor");
             case GET, LOG, FILES -> Set.of();
+            case INPUTS -> Set.of("inputs");
+            case OUTPUT_UPLOAD -> Set.of("token", "names");
         };
     }
 

@@ -40,8 +40,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class StrictInputLocalCloudIT {
 
-    static final int REQUESTS = 1_001; // 91 a route
-    static final int CHUNK = 91;
+    static final int REQUESTS = 1_001; // 77 on each of the 13 routes
+    static final int CHUNK = 77;
 
     @RegisterExtension
     static final RunningLocalCloud LOCAL = new RunningLocalCloud();
