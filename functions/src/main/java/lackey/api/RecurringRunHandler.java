@@ -31,7 +31,9 @@ public final class RecurringRunHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        if (!(HttpEndpoint.readEvent(input) instanceof ObjectNode spec) || spec.has("detail-type")) {
+        // the rule's Input is written by whoever deploys: read it as strictly as a request's JSON body
+        if (!(RequestJson.read("the rule's Input", input.readAllBytes()) instanceof ObjectNode spec)
+                || spec.has("detail-type")) {
             throw new InvalidInput("a recurring run's rule must set Input to a run spec JSON object "
                     + "(name, command, params, tags), not pass the Scheduled Event");
         }

@@ -276,6 +276,17 @@ class RunApiIT {
         assertTrue(problem.getMessage().contains("Input"), problem.getMessage());
     }
 
+    @Test
+    void recurringRuleInputIsReadAsStrictlyAsARequest() {
+        var handler = new RecurringRunHandler(AWS.lifecycle());
+        for (String input : List.of("{\"name\":1e400}", "{\"name\":\"a\",\"name\":\"b\"}", "{\"name\":\"x\"} trailing",
+                "{\"name\":\"x\",\"params\":{\"lr\":1e200}}")) {
+            var problem = assertThrows(InvalidInput.class, () -> handler.handleRequest(
+                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null), input);
+            assertFalse(problem.getMessage().isBlank(), input);
+        }
+    }
+
     private static void assertError(Answer response, int status, String code) throws IOException {
         assertEquals(status, response.status(), response.rawBody());
         JsonNode body = json(response);
