@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lackey.run.ClientTime;
 import lackey.run.Deadline;
 import lackey.run.DeadlineKind;
@@ -54,6 +56,11 @@ public final class DynamoRunStore implements RunStore {
                     .conditionExpression("attribute_not_exists(#id)")
                     .expressionAttributeNames(Map.of("#id", RunItems.ID)));
         } catch (ConditionalCheckFailedException e) {
+            // An earlier attempt of this very PutItem may have been applied, its answer lost: the item then holds
+            // this run's token hash, which nobody else can have.
+            if (retried(e) && read(run.id()).map(item -> text(tokenHash.hex()).equals(item.get(RunItems.TOKEN_HASH))).orElse(false)) {
+                return;
+            }
             // Ids come from an atomic counter, so this means the counter item was reset by hand.
             throw new IllegalStateException("run id " + run.id() + " is already taken: was the id counter reset?", e);
         }
@@ -297,8 +304,12 @@ public final class DynamoRunStore implements RunStore {
 
     @Override
     public Optional<StoredRun> find(RunId id) {
+        return read(id).map(RunItems::stored);
+    }
+
+    private Optional<Map<String, AttributeValue>> read(RunId id) {
         var item = dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunItems.stored(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     private Optional<Run> transition(RunId id, String update, String condition, Map<String, AttributeValue> values) {
@@ -318,7 +329,48 @@ public final class DynamoRunStore implements RunStore {
                     .returnValues(ReturnValue.ALL_NEW));
             return Optional.of(response.attributes());
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+            return retried(e) ? appliedEarlier(id, update, values) : Optional.empty();
         }
     }
+
+    /** Whether the SDK sent the call more than once: an earlier attempt may have been applied, its answer lost. */
+    private static boolean retried(ConditionalCheckFailedException refusal) {
+        return refusal.numAttempts() != null && refusal.numAttempts() > 1;
+    }
+
+    /**
+     * The item after a refused retry of this very update, if an earlier attempt applied it: the item still holds
+     * every value the update set from a placeholder (the receive time to the millisecond, a fresh token hash …),
+     * so the write is this call's own, and the call goes on as if its first answer had come back. Otherwise empty:
+     * the condition failed on someone else's change.
+     */
+    private Optional<Map<String, AttributeValue>> appliedEarlier(RunId id, String update, Map<String, AttributeValue> values) {
+        Optional<Map<String, AttributeValue>> item = read(id);
+        if (item.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher set = SET_CLAUSE.matcher(update);
+        if (!set.find()) {
+            return Optional.empty();
+        }
+        int compared = 0;
+        for (String assignment : set.group(1).split(",")) {
+            Matcher pair = PLACEHOLDER_ASSIGNMENT.matcher(assignment.strip());
+            if (pair.matches()) {
+                String attribute = STATUS_NAME.getOrDefault(pair.group(1), pair.group(1));
+                if (!values.get(pair.group(2)).equals(item.get().get(attribute))) {
+                    return Optional.empty();
+                }
+                compared++;
+            }
+        }
+        if (compared == 0) {
+            return Optional.empty();
+        }
+        System.err.println("lackey: run " + id + ": an earlier attempt of this update was applied; its answer was lost");
+        return item;
+    }
+
+    private static final Pattern SET_CLAUSE = Pattern.compile("^SET (.*?)(?: REMOVE .*)?$");
+    private static final Pattern PLACEHOLDER_ASSIGNMENT = Pattern.compile("(#?\\w+) = (:\\w+)");
 }

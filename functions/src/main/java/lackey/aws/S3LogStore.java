@@ -6,6 +6,7 @@ import lackey.run.LogRef;
 import lackey.run.LogStore;
 import lackey.run.LogUpload;
 import lackey.run.RunId;
+import lackey.run.Unavailable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,7 +41,7 @@ public final class S3LogStore implements LogStore {
         }
         try {
             s3.get().deleteObject(delete -> delete.bucket(bucket).key(log.location().substring(prefix.length())));
-        } catch (SdkException e) {
+        } catch (SdkException | Unavailable e) {
             // The run is unaffected; an orphaned log of a refused or repeated stop only costs storage.
             System.err.println("lackey: could not remove the log of a refused or repeated stop at " + log.location() + ": " + e.getMessage());
         }

@@ -244,13 +244,13 @@ class RunApiIT {
 
     @Test
     void refusedEventsAreRetriedAndReportedWhenTheyKeepFailing() throws IOException {
-        AWS.bus.failNextEntries(1);
+        AWS.refuseNextEntries(1);
         var retried = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json"));
         assertEquals(201, retried.status());
         assertNull(json(retried).get("warnings"), "one refused entry is retried, not reported");
         assertEquals(1, eventsOf(json(retried).get("id").asLong(), 1).size());
 
-        AWS.bus.failNextEntries(3);
+        AWS.refuseNextEntries(3);
         var refused = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json"));
         assertEquals(201, refused.status(), "the run exists, so the caller gets its token");
         assertTrue(json(refused).get("warnings").get(0).asText().contains("Run Scheduled"));

@@ -92,7 +92,7 @@ class RunLogsIT {
         assertEquals(location, redirect.body().get("url").asText(), "the body repeats the URL for scripts");
         assertEquals("no-store", redirect.header("cache-control"));
         URI url = URI.create(location);
-        assertEquals(AWS.s3proxy.endpoint().getAuthority(), url.getAuthority(), "the endpoint comes from the SDK's settings");
+        assertEquals(AWS.s3Endpoint().getAuthority(), url.getAuthority(), "the endpoint comes from the SDK's settings");
         assertTrue(url.getPath().startsWith("/" + LocalAws.BUCKET + "/logs/" + run.id() + "/"), "path-style: " + url.getPath());
         assertTrue(url.getRawQuery().contains("X-Amz-Expires=900"), "15 minutes: " + url.getRawQuery());
         assertTrue(url.getRawQuery().contains("X-Amz-Signature="), url.getRawQuery());

@@ -2,12 +2,16 @@ package lackey.aws;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import lackey.emulators.Dynalite;
+import lackey.emulators.FaultProxy;
 import lackey.emulators.LocalEventBus;
+import lackey.emulators.MotoServer;
 import lackey.emulators.S3ProxyServer;
 import lackey.run.RunCatalog;
 import lackey.run.RunLifecycle;
@@ -18,17 +22,22 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.Projection;
-import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The emulators the adapter and handler tests talk to over the wire: dynalite, S3Proxy and the local
- * bus, started once per test JVM and stopped when it exits. Clients find them the way the functions do
- * in any environment, through the SDK's standard endpoint settings (here its system properties).
+ * The emulators the adapter and handler tests talk to over the wire, started once per test JVM and stopped when
+ * it exits: dynalite, S3Proxy and the local bus ({@code -Dlackey.emulator=local}, the default), or moto_server for
+ * all three ({@code -Dlackey.emulator=moto}). The functions reach each service through a {@link FaultProxy}, which
+ * passes everything until a test makes it fail; they find it the way they find AWS in any environment, through
+ * the SDK's standard endpoint settings (here its system properties). The clients a test inspects with
+ * ({@link #dynamo}, {@link #s3}) talk to the emulators directly, so faults never get in their way.
  */
 public final class LocalAws {
 
@@ -36,34 +45,92 @@ public final class LocalAws {
     public static final String BUCKET = "lackey-runs-test";
     public static final String BUS = "lackey";
     public static final Region REGION = Region.US_EAST_1;
+    /** The system property choosing the emulators: {@code local} (the default) or {@code moto}. */
+    public static final String EMULATOR_PROPERTY = "lackey.emulator";
+
+    /** Which emulators stand in for AWS. */
+    public enum Emulator {
+        /** dynalite for DynamoDB, S3Proxy for S3, the local bus (event-ruler) for EventBridge. */
+        LOCAL,
+        /** moto_server for all three; events reach the tests through an SQS queue, a rule's target in moto. */
+        MOTO;
+
+        /** The emulators this test JVM was asked for. */
+        public static Emulator selected() {
+            String name = System.getProperty(EMULATOR_PROPERTY, "local");
+            return switch (name) {
+                case "local" -> LOCAL;
+                case "moto" -> MOTO;
+                default -> throw new IllegalArgumentException("-D" + EMULATOR_PROPERTY + " must be local or moto, not " + name);
+            };
+        }
+    }
 
     private static LocalAws instance;
 
-    public final Dynalite dynalite;
-    public final S3ProxyServer s3proxy;
-    public final LocalEventBus bus;
+    public final Emulator emulator;
     public final StaticCredentialsProvider credentials;
+    /** DynamoDB as a test inspects it: directly, past the fault proxy. */
     public final DynamoDbClient dynamo;
+    /** S3 as a test inspects it: directly, past the fault proxy. */
     public final S3Client s3;
-    /** Every event the bus delivered to the catch-all test rule. */
+    /** Between the functions and DynamoDB, S3 and EventBridge: they fail when a test says so. */
+    public final FaultProxy dynamoFaults;
+    public final FaultProxy s3Faults;
+    public final FaultProxy eventFaults;
+    /** Every event the bus delivered to the catch-all test rule (source lackey), as delivered. */
     public final List<String> delivered = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> running = new ArrayList<>();
 
-    private LocalAws() {
-        try {
-            Path s3Home = Files.createTempDirectory("lackey-s3-");
-            dynalite = Dynalite.start(null, 0);
-            s3proxy = S3ProxyServer.start(s3Home, 0, "lackey-test", "lackey-test-secret");
-            bus = LocalEventBus.start(0, REGION.id(), "000000000000");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
-        System.setProperty("aws.endpointUrlDynamoDb", dynalite.endpoint().toString());
-        System.setProperty("aws.endpointUrlS3", s3proxy.endpoint().toString());
-        System.setProperty("aws.endpointUrlEventBridge", bus.endpoint().toString());
+    private LocalAws(Emulator emulator) {
+        this.emulator = emulator;
         credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("lackey-test", "lackey-test-secret"));
-        dynamo = DynamoDbClient.builder().region(REGION).credentialsProvider(credentials).build();
-        s3 = S3Client.builder().region(REGION).credentialsProvider(credentials).build();
+        URI dynamoEndpoint;
+        URI s3Endpoint;
+        URI eventsEndpoint;
+        LocalEventBus bus = null;
+        switch (emulator) {
+            case LOCAL -> {
+                try {
+                    Path s3Home = Files.createTempDirectory("lackey-s3-");
+                    Dynalite dynalite = started(Dynalite.start(null, 0));
+                    S3ProxyServer s3proxy = started(S3ProxyServer.start(s3Home, 0, "lackey-test", "lackey-test-secret"));
+                    bus = started(LocalEventBus.start(0, REGION.id(), "000000000000"));
+                    dynamoEndpoint = dynalite.endpoint();
+                    s3Endpoint = s3proxy.endpoint();
+                    eventsEndpoint = bus.endpoint();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            case MOTO -> {
+                MotoServer moto = started(MotoServer.start(0));
+                dynamoEndpoint = moto.endpoint();
+                s3Endpoint = moto.endpoint();
+                eventsEndpoint = moto.endpoint();
+            }
+            default -> throw new IllegalStateException(emulator.name());
+        }
+        dynamoFaults = started(FaultProxy.start(FaultProxy.Service.DYNAMODB, dynamoEndpoint));
+        s3Faults = started(FaultProxy.start(FaultProxy.Service.S3, s3Endpoint));
+        eventFaults = started(FaultProxy.start(FaultProxy.Service.EVENTBRIDGE, eventsEndpoint));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+        System.setProperty("aws.endpointUrlDynamoDb", dynamoFaults.endpoint().toString());
+        System.setProperty("aws.endpointUrlS3", s3Faults.endpoint().toString());
+        System.setProperty("aws.endpointUrlEventBridge", eventFaults.endpoint().toString());
+        dynamo = started(DynamoDbClient.builder().region(REGION).credentialsProvider(credentials).endpointOverride(dynamoEndpoint).build());
+        s3 = started(S3Client.builder().region(REGION).credentialsProvider(credentials).endpointOverride(s3Endpoint)
+                .forcePathStyle(true).build());
+        createTable();
+        s3.createBucket(create -> create.bucket(BUCKET));
+        if (bus != null) {
+            bus.addRule(BUS, "everything-from-lackey", "{\"source\":[\"lackey\"]}", delivered::add);
+        } else {
+            deliverThroughQueue(eventsEndpoint);
+        }
+    }
+
+    private void createTable() {
         dynamo.createTable(create -> create.tableName(TABLE)
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(
@@ -88,8 +155,41 @@ public final class LocalAws {
                                 .keySchema(KeySchemaElement.builder().attributeName("awaitKey").keyType(KeyType.HASH).build())
                                 .projection(Projection.builder().projectionType(ProjectionType.ALL).build())
                                 .build()));
-        s3.createBucket(create -> create.bucket(BUCKET));
-        bus.addRule(BUS, "everything-from-lackey", "{\"source\":[\"lackey\"]}", delivered::add);
+    }
+
+    /**
+     * moto delivers a rule's matches to SQS (among a few other targets), not to code of ours: the tests' catch-all
+     * rule targets a queue, and a reader moves what lands there into {@link #delivered}.
+     */
+    private void deliverThroughQueue(URI endpoint) {
+        SqsClient sqs = started(SqsClient.builder().region(REGION).credentialsProvider(credentials).endpointOverride(endpoint).build());
+        EventBridgeClient events = started(EventBridgeClient.builder().region(REGION).credentialsProvider(credentials)
+                .endpointOverride(endpoint).build());
+        String queueUrl = sqs.createQueue(q -> q.queueName("lackey-test-events")).queueUrl();
+        String queueArn = sqs.getQueueAttributes(a -> a.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn"))
+                .attributesAsStrings().get("QueueArn");
+        events.createEventBus(b -> b.name(BUS));
+        events.putRule(r -> r.eventBusName(BUS).name("everything-from-lackey").eventPattern("{\"source\":[\"lackey\"]}"));
+        events.putTargets(t -> t.eventBusName(BUS).rule("everything-from-lackey")
+                .targets(target -> target.id("test-queue").arn(queueArn)));
+        Thread.ofPlatform().daemon(true).name("lackey-test-events").start(() -> {
+            while (true) {
+                try {
+                    var messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
+                    for (var message : messages) {
+                        delivered.add(message.body());
+                        sqs.deleteMessage(d -> d.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+                    }
+                } catch (RuntimeException e) {
+                    return; // moto stopped: the JVM is exiting
+                }
+            }
+        });
+    }
+
+    private <T extends AutoCloseable> T started(T part) {
+        running.add(part);
+        return part;
     }
 
     private static GlobalSecondaryIndex listingIndex(String name, String shardKey) {
@@ -102,7 +202,7 @@ public final class LocalAws {
 
     public static synchronized LocalAws get() {
         if (instance == null) {
-            instance = new LocalAws();
+            instance = new LocalAws(Emulator.selected());
         }
         return instance;
     }
@@ -126,9 +226,33 @@ public final class LocalAws {
         return AwsRuns.lifecycle(config(), credentials, clock);
     }
 
+    /** Where the functions send their S3 requests, so where their presigned URLs point. */
+    public URI s3Endpoint() {
+        return s3Faults.endpoint();
+    }
+
+    /**
+     * The bus refuses the next {@code entries} entries PutEvents is sent, counted across calls, as EventBridge
+     * does now and then ({@code FailedEntryCount}); the other entries of a call go through.
+     */
+    public void refuseNextEntries(int entries) {
+        eventFaults.fail(FaultProxy.Fault.refuseEntries(entries));
+    }
+
+    /** Every fault of every proxy ends. */
+    public void clearFaults() {
+        dynamoFaults.clear();
+        s3Faults.clear();
+        eventFaults.clear();
+    }
+
     private void close() {
-        bus.close();
-        s3proxy.close();
-        dynalite.close();
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                // the JVM is exiting: stop what can be stopped
+            }
+        }
     }
 }

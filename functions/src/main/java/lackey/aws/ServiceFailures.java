@@ -1,0 +1,77 @@
+package lackey.aws;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Optional;
+import lackey.run.Unavailable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Decides, at the edge of every AWS client lackey builds, which failures are passing ones: the service could not
+ * be reached or did not answer in time (a refused or reset connection, an answer cut off, a timeout), it
+ * throttled the call, or it failed with a 5xx. The SDK has retried those as far as {@link AwsRuns} lets it; a
+ * call still failing then becomes {@link Unavailable}, which the API answers with 503 and {@code Retry-After}.
+ * Every other failure passes unchanged: the adapters handle the expected ones (a refused condition, a missing
+ * key), and the rest (a validation error, a missing permission) is a bug or a broken deployment, a 500.
+ */
+final class ServiceFailures implements ExecutionInterceptor {
+
+    /** Runs once a call has failed for good, after the SDK's last attempt. */
+    @Override
+    public Throwable modifyException(Context.FailedExecution context, ExecutionAttributes attributes) {
+        Throwable failure = context.exception();
+        String call = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + " "
+                + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        Optional<Unavailable> unavailable = unavailable(call, failure);
+        // The SDK's own message goes to the function's log, for whoever looks into the outage; the caller gets the short one.
+        unavailable.ifPresent(u -> System.err.println("lackey: " + call + " unavailable: " + failure));
+        return unavailable.<Throwable>map(u -> u).orElse(failure);
+    }
+
+    /** The passing failure {@code failure} is, as the caller is told of it, or empty when it is not one. */
+    static Optional<Unavailable> unavailable(String call, Throwable failure) {
+        if (!(failure instanceof SdkException sdk)) {
+            return Optional.empty();
+        }
+        String attempts = sdk.numAttempts() == null ? "" : " after " + sdk.numAttempts()
+                + (sdk.numAttempts() == 1 ? " attempt" : " attempts");
+        if (sdk instanceof AwsServiceException service) {
+            if (service.isThrottlingException()) {
+                return Optional.of(unavailable(call + " was throttled" + attempts, Unavailable.AFTER_THROTTLING));
+            }
+            if (service.statusCode() >= 500) {
+                return Optional.of(unavailable(call + " failed with HTTP " + service.statusCode() + attempts, Unavailable.AFTER_OUTAGE));
+            }
+            return Optional.empty();
+        }
+        if (sdk instanceof ApiCallTimeoutException || sdk instanceof ApiCallAttemptTimeoutException) {
+            return Optional.of(unavailable(call + " did not answer in time" + attempts, Unavailable.AFTER_OUTAGE));
+        }
+        if (sdk instanceof SdkClientException) {
+            String what = causedBy(sdk, ConnectException.class) ? " could not be reached" : " did not answer";
+            return Optional.of(unavailable(call + what + attempts, Unavailable.AFTER_OUTAGE));
+        }
+        return Optional.empty();
+    }
+
+    private static Unavailable unavailable(String what, Duration retryAfter) {
+        return new Unavailable(what + "; the request may be sent again in " + retryAfter.toSeconds() + " s", retryAfter);
+    }
+
+    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
