@@ -196,7 +196,6 @@ public final class AwsRuns {
                     .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder().maxAttempts(attempts).build())
                     .apiCallAttemptTimeout(attempt)
                     .apiCallTimeout(call)
-                    .addExecutionInterceptor(new ServiceFailures())
                     .build();
         }
     }

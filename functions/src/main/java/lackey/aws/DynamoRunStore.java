@@ -51,10 +51,10 @@ public final class DynamoRunStore implements RunStore {
     @Override
     public void create(Run run, TokenHash tokenHash) {
         try {
-            dynamo.get().putItem(put -> put.tableName(table)
+            ServiceFailures.run("DynamoDB PutItem", () -> dynamo.get().putItem(put -> put.tableName(table)
                     .item(RunItems.item(run, tokenHash))
                     .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", RunItems.ID)));
+                    .expressionAttributeNames(Map.of("#id", RunItems.ID))));
         } catch (ConditionalCheckFailedException e) {
             // An earlier attempt of this very PutItem may have been applied, its answer lost: the item then holds
             // this run's token hash, which nobody else can have.
@@ -201,11 +201,13 @@ public final class DynamoRunStore implements RunStore {
             Map<String, AttributeValue> start = null;
             do {
                 Map<String, AttributeValue> from = start;
-                var page = dynamo.get().query(query -> query.tableName(table).indexName(BY_DEADLINE)
+                int limit = max - overdue.size();
+                var page = ServiceFailures.call("DynamoDB Query", () -> dynamo.get().query(query -> query.tableName(table)
+                        .indexName(BY_DEADLINE)
                         .keyConditionExpression(RunItems.LIVE_SHARD + " = :shard AND " + RunItems.DEADLINE + " <= :now")
                         .expressionAttributeValues(Map.of(":shard", text(liveShard), ":now", number(now.getEpochSecond())))
-                        .limit(max - overdue.size())
-                        .exclusiveStartKey(from));
+                        .limit(limit)
+                        .exclusiveStartKey(from)));
                 page.items().forEach(item -> overdue.add(RunItems.run(item)));
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null && overdue.size() < max);
@@ -265,11 +267,14 @@ public final class DynamoRunStore implements RunStore {
     @Override
     public List<Run> waitingFor(String awaitKey) {
         var runs = new ArrayList<Run>();
-        for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
-                .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
-                .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
-            page.items().forEach(item -> runs.add(RunItems.run(item)));
-        }
+        // the paginator calls DynamoDB as it is iterated, so the whole iteration is the call
+        ServiceFailures.run("DynamoDB Query", () -> {
+            for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
+                    .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
+                    .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
+                page.items().forEach(item -> runs.add(RunItems.run(item)));
+            }
+        });
         return runs;
     }
 
@@ -308,7 +313,8 @@ public final class DynamoRunStore implements RunStore {
     }
 
     private Optional<Map<String, AttributeValue>> read(RunId id) {
-        var item = dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item();
+        var item = ServiceFailures.call("DynamoDB GetItem",
+                () -> dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item());
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
@@ -320,13 +326,13 @@ public final class DynamoRunStore implements RunStore {
     private Optional<Map<String, AttributeValue>> transitionItem(RunId id, String update, String condition,
                                                                  Map<String, AttributeValue> values) {
         try {
-            var response = dynamo.get().updateItem(request -> request.tableName(table)
+            var response = ServiceFailures.call("DynamoDB UpdateItem", () -> dynamo.get().updateItem(request -> request.tableName(table)
                     .key(RunItems.key(id))
                     .updateExpression(update)
                     .conditionExpression(condition)
                     .expressionAttributeNames(STATUS_NAME)
                     .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW));
+                    .returnValues(ReturnValue.ALL_NEW)));
             return Optional.of(response.attributes());
         } catch (ConditionalCheckFailedException e) {
             return retried(e) ? appliedEarlier(id, update, values) : Optional.empty();

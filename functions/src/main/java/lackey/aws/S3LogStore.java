@@ -28,8 +28,8 @@ public final class S3LogStore implements LogStore {
     @Override
     public LogRef put(RunId id, String attempt, byte[] bytes) {
         String key = PREFIX + id + "/" + attempt + ".log";
-        s3.get().putObject(put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
-                RequestBody.fromBytes(bytes));
+        ServiceFailures.run("S3 PutObject", () -> s3.get().putObject(
+                put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"), RequestBody.fromBytes(bytes)));
         return new LogRef("s3://" + bucket + "/" + key, bytes.length);
     }
 
@@ -56,7 +56,8 @@ public final class S3LogStore implements LogStore {
     public Optional<LogRef> uploaded(LogUpload upload) {
         String key = upload.reference();
         try {
-            long bytes = s3.get().headObject(head -> head.bucket(bucket).key(key)).contentLength();
+            long bytes = ServiceFailures.call("S3 HeadObject", () -> s3.get().headObject(head -> head.bucket(bucket).key(key)))
+                    .contentLength();
             return Optional.of(new LogRef("s3://" + bucket + "/" + key, bytes));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
