@@ -163,7 +163,7 @@ public final class AwsRuns {
      * each HTTP function 20 s ({@code Globals.Function.Timeout}); a function that Lambda stops leaves the client
      * a bare 500 that says nothing. So every call has a deadline ({@code call}) short enough that a function whose
      * service is down answers 503 itself, within seconds: the longest chain of calls an HTTP function makes (a stop
-     * with its log: PutObject, UpdateItem, PutEvents) ends within 6 + 3 + 2 = 11 s even if each call used its
+     * with its log: PutObject, UpdateItem, PutEvents) ends within 6 + 3 + 4 = 13 s even if each call used its
      * whole deadline. Each attempt has a shorter deadline ({@code attempt}, also the socket's read timeout), so one
      * stuck connection costs an attempt, not the call. Three attempts, with the SDK's standard strategy
      * (exponential backoff with jitter, a longer one after throttling, and a retry quota that stops retrying while
@@ -182,8 +182,12 @@ public final class AwsRuns {
         static final CallBudget DYNAMODB = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3), 3);
         /** An inline log is up to 8 MiB: 3 s an attempt is 3 MB/s, far below what a function gets from S3. */
         static final CallBudget S3 = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(6), 3);
-        /** PutEvents of up to 10 entries, 256 KB; the entries it refuses are sent again by the publishers themselves. */
-        static final CallBudget EVENTBRIDGE = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), 3);
+        /**
+         * PutEvents of up to 10 entries, 256 KB; the entries it refuses are sent again by the publishers themselves.
+         * Its answers take longer than DynamoDB's now and then, and an attempt given up too early may have been
+         * taken all the same: its retry is then a second event.
+         */
+        static final CallBudget EVENTBRIDGE = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), 3);
         /** StopTask, from an EventBridge target: a failure fails the invocation, and EventBridge retries it. */
         static final CallBudget ECS = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), 3);
 

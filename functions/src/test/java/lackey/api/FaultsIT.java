@@ -35,6 +35,7 @@ import lackey.aws.RunJson;
 import lackey.emulators.FaultProxy.Fault;
 import lackey.run.RunLifecycle;
 import lackey.run.Unavailable;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,6 +97,26 @@ class FaultsIT {
     @AfterEach
     void clearFaults() {
         AWS.clearFaults();
+    }
+
+    /** What a client saw while a fault lasted, one row per step, service and fault: printed after the tests. */
+    private record Seen(Step step, String service, Kind kind, int status, String retryAfter, Duration took, int retryStatus) {
+    }
+
+    private static final List<Seen> SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The table RELIABILITY.md shows: {@code ./mvnw verify -pl infra/emulators,functions -Dit.test=FaultsIT …}. */
+    @AfterAll
+    static void printWhatClientsSaw() {
+        var table = new StringBuilder("| step | service | fault | answer | Retry-After | answered after | the same call again |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        SEEN.stream().sorted(java.util.Comparator.comparing((Seen seen) -> seen.service()).thenComparing(Seen::step)
+                        .thenComparing(Seen::kind))
+                .forEach(seen -> table.append(String.format(java.util.Locale.ROOT, "| %s | %s | %s | %d | %s | %.1f s | %d |%n",
+                        seen.step().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), seen.service(),
+                        seen.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), seen.status(), seen.retryAfter(),
+                        seen.took().toMillis() / 1000.0, seen.retryStatus())));
+        System.out.println("FaultsIT: what a client saw while a fault lasted (" + AWS.emulator + " emulators)\n" + table);
     }
 
     record Run(long id, String token) {
@@ -196,6 +217,7 @@ class FaultsIT {
 
         AWS.clearFaults();
         Answer after = call.send().get();
+        SEEN.add(new Seen(step, "DynamoDB", kind, during.status(), during.header("retry-after"), took, after.status()));
         assertEquals(call.success(), after.status(), after.rawBody());
         call.run().ifPresent(run -> {
             assertConsistent(step, run, after);
@@ -221,6 +243,7 @@ class FaultsIT {
 
         AWS.clearFaults();
         Answer after = call.send().get();
+        SEEN.add(new Seen(step, "S3", kind, during.status(), during.header("retry-after"), took, after.status()));
         assertEquals(200, after.status(), after.rawBody());
         assertConsistent(step, run, after);
         assertPublishedAtMostOnce(step, run);
@@ -247,7 +270,9 @@ class FaultsIT {
         assertTrue(started.body().path("warnings").toString().contains("Run Started"), started.rawBody());
         assertEquals("RUNNING", item(starting.run().orElseThrow().id()).get("status").s());
 
+        long stopSent = System.nanoTime();
         Answer stopped = stopping.send().get();
+        Duration stopTook = Duration.ofNanos(System.nanoTime() - stopSent);
         assertEquals(200, stopped.status(), stopped.rawBody());
         assertTrue(stopped.body().path("warnings").toString().contains("Run Stopped"), stopped.rawBody());
         assertConsistent(Step.STOP_WITH_LOG, stopping.run().orElseThrow(), stopped);
@@ -259,6 +284,7 @@ class FaultsIT {
 
         AWS.clearFaults();
         Answer again = stopping.send().get();
+        SEEN.add(new Seen(Step.STOP_WITH_LOG, "EventBridge", kind, stopped.status(), "-", stopTook, again.status()));
         assertEquals(200, again.status(), "the stop, sent again, is its own retry: " + again.rawBody());
         assertFalse(again.body().has("warnings"), "a retry publishes nothing, so it has nothing to warn of");
         int published = events(stopping.run().orElseThrow().id(), "Run Stopped").size();

@@ -117,8 +117,10 @@ class RunLogsIT {
         for (URI tampered : List.of(longer, otherKey, otherType, unsigned)) {
             assertNotEquals(url, tampered, "the test must change the URL");
             HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(tampered).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(403, refused.statusCode(), tampered + " -> " + refused.body());
-            assertFalse(refused.body().contains("secret result"), "the log does not leak");
+            if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+                assertEquals(403, refused.statusCode(), tampered + " -> " + refused.body());
+                assertFalse(refused.body().contains("secret result"), "the log does not leak");
+            }
         }
         assertTrue(query.contains("response-content-type="), query);
     }
@@ -225,7 +227,11 @@ class RunLogsIT {
         HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(logOf(run.id()).header("location"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals("uploaded", download.body());
-        assertEquals("text/plain;charset=utf-8", contentType(download));
+        if (AWS.honoursResponseContentType()) {
+            assertEquals("text/plain;charset=utf-8", contentType(download));
+        } else {
+            assertEquals(stored.replace(" ", "").toLowerCase(Locale.ROOT), contentType(download), "moto answers with the stored type");
+        }
     }
 
     @Test
@@ -235,9 +241,14 @@ class RunLogsIT {
         URI elsewhere = URI.create(url.replace("/logs/" + run.id() + "/", "/logs/" + run.id() + "/x"));
         HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(elsewhere)
                 .PUT(HttpRequest.BodyPublishers.ofString("overwrite")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(403, refused.statusCode(), refused.body());
-        assertEquals(0, AWS.s3.listObjectsV2(l -> l.bucket(LocalAws.BUCKET).prefix("logs/" + run.id() + "/")).keyCount(),
-                "nothing landed");
+        if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals(0, AWS.s3.listObjectsV2(l -> l.bucket(LocalAws.BUCKET).prefix("logs/" + run.id() + "/")).keyCount(),
+                    "nothing landed");
+        }
+        put(URI.create(url), "its own key");
+        assertEquals("its own key", AWS.s3.getObjectAsBytes(g -> g.bucket(LocalAws.BUCKET)
+                .key(url.substring(url.indexOf("/logs/") + 1, url.indexOf('?')))).asUtf8String(), "the link writes its own key");
     }
 
     /** The content type as sent, without the space a server may or may not put after the semicolon. */

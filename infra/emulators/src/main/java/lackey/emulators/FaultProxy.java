@@ -26,6 +26,12 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
  * A fault-injecting HTTP/1.1 proxy in front of one emulated AWS service, on 127.0.0.1. It passes requests
@@ -154,6 +160,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final List<String> operations = new CopyOnWriteArrayList<>();
     private final AtomicInteger entriesToRefuse = new AtomicInteger();
+    private volatile Consumer<String> acceptedEvents;
     private final Object listening = new Object();
     private ServerSocket server; // null while refusing
     private volatile boolean closed;
@@ -241,6 +248,18 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * EventBridge only: hands every entry a PutEvents answer accepted to {@code listener}, as the event JSON
+     * EventBridge delivers to targets ({@code id}, {@code detail-type}, {@code source}, {@code detail} …). For an
+     * emulator whose rules cannot deliver to code (moto), this is how a test sees what was published.
+     */
+    public void onAcceptedEvents(Consumer<String> listener) {
+        if (service != Service.EVENTBRIDGE) {
+            throw new IllegalArgumentException("only EventBridge accepts events");
+        }
+        acceptedEvents = listener;
+    }
+
     /** The operations of the requests received so far, in order (refused connections send none). */
     public List<String> operations() {
         return List.copyOf(operations);
@@ -322,9 +341,16 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 int refuse = request.operation().equals("PutEvents") ? entriesToRefuse.get() : 0;
                 if (refuse > 0) {
-                    refuseEntries(head, fromClient, toClient, toUpstream, fromUpstream);
+                    if (refuseEntries(head, fromClient, toClient, toUpstream, fromUpstream)) {
+                        // the service closes its side (moto does after every answer); the client keeps its connection
+                        open.remove(upstream);
+                        closeQuietly(upstream);
+                        upstream = null;
+                    }
                     continue;
                 }
+                var sentBody = new ByteArrayOutputStream();
+                Consumer<String> listener = request.operation().equals("PutEvents") ? acceptedEvents : null;
                 toUpstream.write(head.bytes());
                 toUpstream.flush();
                 Head answer;
@@ -336,12 +362,12 @@ public final class FaultProxy implements AutoCloseable {
                     if (answer.status() == 100) {
                         toClient.write(answer.bytes());
                         toClient.flush();
-                        readBody(fromClient, head, toUpstream);
+                        readBody(fromClient, head, listener == null ? toUpstream : new Tee(toUpstream, sentBody));
                         toUpstream.flush();
                         answer = null;
                     }
                 } else {
-                    readBody(fromClient, head, toUpstream);
+                    readBody(fromClient, head, listener == null ? toUpstream : new Tee(toUpstream, sentBody));
                     toUpstream.flush();
                     answer = null;
                 }
@@ -356,6 +382,10 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 var body = new ByteArrayOutputStream();
                 boolean untilClose = readResponseBody(fromUpstream, answer, request.method(), body);
+                if (listener != null && answer.status() == 200) {
+                    Json.acceptedEvents(sentBody.toString(StandardCharsets.UTF_8), body.toString(StandardCharsets.UTF_8))
+                            .forEach(listener);
+                }
                 if (fault instanceof Fault.Slow slow) {
                     Thread.sleep(slow.delay());
                 } else if (fault instanceof Fault.CutMidBody) {
@@ -407,8 +437,8 @@ public final class FaultProxy implements AutoCloseable {
      * rest (if any) forwarded as a call of their own, and the two answers merged in the order of the entries.
      * The forwarded body differs from the signed one; the local bus and moto do not check EventBridge signatures.
      */
-    private void refuseEntries(Head head, InputStream fromClient, OutputStream toClient, OutputStream toUpstream,
-                               InputStream fromUpstream) throws IOException {
+    private boolean refuseEntries(Head head, InputStream fromClient, OutputStream toClient, OutputStream toUpstream,
+                                  InputStream fromUpstream) throws IOException {
         var body = new ByteArrayOutputStream();
         if (head.expectsContinue()) {
             toClient.write(CONTINUE);
@@ -432,6 +462,7 @@ public final class FaultProxy implements AutoCloseable {
             results.add("{\"ErrorCode\":\"InternalFailure\",\"ErrorMessage\":\"refused by the fault proxy\"}");
         }
         int failed = refused;
+        boolean upstreamCloses = false;
         if (refused < entries.size()) {
             String rest = "{\"Entries\":[" + String.join(",", entries.subList(refused, entries.size())) + "]}";
             byte[] restBytes = rest.getBytes(StandardCharsets.UTF_8);
@@ -443,19 +474,24 @@ public final class FaultProxy implements AutoCloseable {
                 throw new EOFException("the service closed the connection");
             }
             var answerBody = new ByteArrayOutputStream();
-            readResponseBody(fromUpstream, answer, "POST", answerBody);
+            upstreamCloses = readResponseBody(fromUpstream, answer, "POST", answerBody) || answer.closes();
             String answerJson = answerBody.toString(StandardCharsets.UTF_8);
             if (answer.status() != 200) {
                 toClient.write(answer.bytes());
                 answerBody.writeTo(toClient);
                 toClient.flush();
-                return;
+                return true;
             }
             results.addAll(Json.topLevelArrayElements(answerJson, "Entries"));
             failed += Json.intField(answerJson, "FailedEntryCount");
+            Consumer<String> listener = acceptedEvents;
+            if (listener != null) {
+                Json.acceptedEvents(rest, answerJson).forEach(listener);
+            }
         }
         String merged = "{\"FailedEntryCount\":" + failed + ",\"Entries\":[" + String.join(",", results) + "]}";
         writeAnswer(toClient, 200, "application/x-amz-json-1.1", Map.of(), merged.getBytes(StandardCharsets.UTF_8), false);
+        return upstreamCloses;
     }
 
     private void writeMadeUp(OutputStream toClient, Request request, Fault fault) throws IOException {
@@ -683,10 +719,69 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    /** Just enough JSON for PutEvents: the elements of a top-level array, and a top-level integer. */
+    /** Copies what is written to two streams. */
+    private static final class Tee extends OutputStream {
+        private final OutputStream first;
+        private final OutputStream second;
+
+        Tee(OutputStream first, OutputStream second) {
+            this.first = first;
+            this.second = second;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first.write(b);
+            second.write(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            first.write(bytes, offset, length);
+            second.write(bytes, offset, length);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            first.flush();
+        }
+    }
+
+    /** Just enough JSON for PutEvents: the elements of a top-level array, a top-level integer, the accepted events. */
     static final class Json {
 
+        private static final ObjectMapper MAPPER = new ObjectMapper();
+
         private Json() {
+        }
+
+        /** The entries of a PutEvents call its answer accepted, as events shaped as EventBridge delivers them. */
+        static List<String> acceptedEvents(String request, String answer) {
+            try {
+                JsonNode entries = MAPPER.readTree(request).path("Entries");
+                JsonNode results = MAPPER.readTree(answer).path("Entries");
+                var events = new ArrayList<String>();
+                for (int i = 0; i < entries.size() && i < results.size(); i++) {
+                    JsonNode entry = entries.get(i);
+                    JsonNode result = results.get(i);
+                    if (!result.hasNonNull("EventId")) {
+                        continue;
+                    }
+                    ObjectNode event = MAPPER.createObjectNode();
+                    event.put("version", "0");
+                    event.put("id", result.get("EventId").asText());
+                    event.put("detail-type", entry.path("DetailType").asText());
+                    event.put("source", entry.path("Source").asText());
+                    event.put("event-bus-name", entry.path("EventBusName").asText("default"));
+                    event.put("time", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                    event.set("resources", entry.path("Resources").isArray() ? entry.get("Resources") : MAPPER.createArrayNode());
+                    event.set("detail", MAPPER.readTree(entry.path("Detail").asText("{}")));
+                    events.add(MAPPER.writeValueAsString(event));
+                }
+                return events;
+            } catch (IOException e) {
+                return List.of(); // not a PutEvents exchange this proxy understands: nothing to report
+            }
         }
 
         static List<String> topLevelArrayElements(String json, String field) {
