@@ -1,18 +1,24 @@
 package lackey.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import lackey.aws.FunctionLog;
 import lackey.aws.RunJson;
 import lackey.run.InvalidInput;
 import lackey.run.RunException;
+import lackey.run.RunId;
 
-/** Runs one HTTP action: reads the event, maps expected failures to their status, anything else to a logged 500. */
+/**
+ * Runs one HTTP action: reads the event, maps expected failures to their status, anything else to a logged 500,
+ * and logs one line per request (route, status, duration, the run's id; never a body, so never a token).
+ */
 final class HttpEndpoint {
 
     private HttpEndpoint() {
@@ -20,17 +26,29 @@ final class HttpEndpoint {
 
     static void serve(InputStream input, OutputStream output, Context context, Function<HttpRequest, HttpResponse> action)
             throws IOException {
+        HttpResponse response = FunctionLog.during(context, () -> respond(input, action));
+        RunJson.MAPPER.writeValue(output, response.toEvent());
+    }
+
+    private static HttpResponse respond(InputStream input, Function<HttpRequest, HttpResponse> action) throws IOException {
+        long start = System.nanoTime();
+        String route = "";
         HttpResponse response;
+        RuntimeException crash = null;
         try {
-            response = action.apply(HttpRequest.of(readEvent(input)));
+            JsonNode event = readEvent(input);
+            route = event.path("routeKey").asText("");
+            HttpRequest request = HttpRequest.of(event);
+            pathRunId(request);
+            response = action.apply(request);
         } catch (RunException problem) {
             response = HttpResponses.failure(problem);
-        } catch (RuntimeException crash) {
-            String requestId = context == null ? "unknown" : context.getAwsRequestId();
-            log(context, "lackey: request " + requestId + " failed: " + stackOf(crash));
-            response = HttpResponses.internalError(requestId);
+        } catch (RuntimeException unexpected) {
+            crash = unexpected;
+            response = HttpResponses.internalError(FunctionLog.requestId().orElse("unknown"));
         }
-        RunJson.MAPPER.writeValue(output, response.toEvent());
+        logRequest(route, response, crash, (System.nanoTime() - start) / 1_000_000);
+        return response;
     }
 
     /** A payload that is not JSON is not from API Gateway; say so rather than fail obscurely. */
@@ -42,17 +60,38 @@ final class HttpEndpoint {
         }
     }
 
-    private static void log(Context context, String line) {
-        if (context != null && context.getLogger() != null) {
-            context.getLogger().log(line);
-        } else {
-            System.err.println(line);
+    /** The run a route's {id} names is what its lines are about; a malformed id is the action's to refuse. */
+    private static void pathRunId(HttpRequest request) {
+        if (request.pathParameters().has("id")) {
+            try {
+                FunctionLog.aboutRun(request.runId());
+            } catch (InvalidInput notAnId) {
+                // not logged: the action answers 400
+            }
         }
     }
 
-    private static String stackOf(Throwable crash) {
-        StringWriter stack = new StringWriter();
-        crash.printStackTrace(new PrintWriter(stack));
-        return stack.toString();
+    private static void logRequest(String route, HttpResponse response, RuntimeException crash, long millis) {
+        JsonNode body = response.body();
+        if (body.path("id").canConvertToLong() && body.path("id").asLong() > 0) {
+            FunctionLog.aboutRun(new RunId(body.path("id").asLong()));  // a run just scheduled
+        }
+        String message = (route.isEmpty() ? "request" : route) + " " + response.statusCode();
+        Consumer<ObjectNode> fields = line -> {
+            line.put("route", route);
+            line.put("status", response.statusCode());
+            line.put("durationMs", millis);
+            if (body.has("error")) {
+                line.put("error", body.path("error").asText());  // the code only: a message may echo input
+            }
+            if (body.has("sweep")) {
+                line.put("sweep", body.path("sweep").asLong()).put("count", body.path("count").asInt());
+            }
+        };
+        if (crash != null) {
+            FunctionLog.error(message, crash, fields);
+        } else {
+            FunctionLog.log(response.statusCode() >= 500 ? LogLevel.ERROR : LogLevel.INFO, null, message, fields);
+        }
     }
 }

@@ -8,9 +8,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import lackey.aws.AwsRuns;
+import lackey.aws.FunctionLog;
 import lackey.aws.RunJson;
+import lackey.run.OutputFile;
 import lackey.run.RecordOutput;
+import lackey.run.RunId;
 
 /**
  * Target of the rule on the runs bucket's "Object Created" events: records a new file under
@@ -35,10 +39,13 @@ public final class RecordOutputHandler implements RequestStreamHandler {
         // S3 sends the key URL-encoded in its event notifications ("a+b.csv" for "a b.csv").
         String key = URLDecoder.decode(object.path("key").asText(""), StandardCharsets.UTF_8);
         long size = object.path("size").asLong(0);
-        RecordOutput.Outcome outcome = outputs.objectCreated(key, size);
-        if (outcome != RecordOutput.Outcome.RECORDED) {
-            System.err.println("lackey: object " + key + ": " + outcome);
-        }
+        RecordOutput.Outcome outcome = FunctionLog.during(context, () -> {
+            RecordOutput.Outcome recorded = outputs.objectCreated(key, size);
+            RunId run = OutputFile.fromKey(key).map(OutputFile::run).orElse(null);
+            FunctionLog.log(recorded == RecordOutput.Outcome.RECORDED ? LogLevel.INFO : LogLevel.WARN, run,
+                    "object " + recorded, line -> line.put("key", key).put("size", size));
+            return recorded;
+        });
         RunJson.MAPPER.writeValue(output, RunJson.MAPPER.createObjectNode().put("key", key).put("outcome", outcome.name()));
     }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import lackey.aws.AwsRuns;
+import lackey.aws.FunctionLog;
 import lackey.aws.RunJson;
 import lackey.run.InvalidInput;
 import lackey.run.RunLifecycle;
@@ -34,7 +35,11 @@ public final class RecurringRunHandler implements RequestStreamHandler {
             throw new InvalidInput("a recurring run's rule must set Input to a run spec JSON object "
                     + "(name, command, params, tags), not pass the Scheduled Event");
         }
-        var scheduled = runs.schedule(RunSpecs.from(RequestFields.of(spec)));
+        var scheduled = FunctionLog.during(context, () -> {
+            var run = runs.schedule(RunSpecs.from(RequestFields.of(spec)));
+            FunctionLog.info(run.run().id(), "recurring run scheduled", line -> line.put("published", run.published()));
+            return run;
+        });
         RunJson.MAPPER.writeValue(output, RunJson.MAPPER.createObjectNode()
                 .put("id", scheduled.run().id().value())
                 .put("status", scheduled.run().status().name())

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.stream.Collectors;
 import lackey.aws.AwsRuns;
+import lackey.aws.FunctionLog;
 import lackey.aws.RunJson;
 import lackey.run.ParameterSweeps;
 import lackey.run.RunId;
@@ -39,6 +40,8 @@ public final class ScheduleSweepHandler implements RequestStreamHandler {
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
             var scheduled = sweeps.schedule(SweepSpecs.from(request.fields()));
+            scheduled.undispatched().forEach(run -> FunctionLog.warn(run, "its \"Run Scheduled\" was not published and it "
+                    + "could not be marked for re-dispatch: nothing will start it"));
             return HttpResponses.created("/api/runs?tag=" + scheduled.tag(), json(scheduled));
         });
     }

@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import lackey.aws.FunctionLog;
 import lackey.aws.RunJson;
 import lackey.aws.SimulationTasks;
 import lackey.run.InvalidInput;
+import lackey.run.RunId;
 
 /**
  * Target of the rule on "Run Cancelled": stops the ECS task the cancelled run's simulation reported at
@@ -35,7 +37,14 @@ public final class StopSimulationHandler implements RequestStreamHandler {
         if (task.isBlank()) {
             throw new InvalidInput("a Run Cancelled event without taskArn names no task to stop");
         }
-        boolean stopped = tasks.stop(task, "lackey: run " + detail.path("id").asText() + " was cancelled");
+        RunId run = detail.path("id").canConvertToLong() && detail.path("id").asLong() > 0
+                ? new RunId(detail.path("id").asLong()) : null;
+        boolean stopped = FunctionLog.during(context, () -> {
+            boolean wasRunning = tasks.stop(task, "lackey: run " + detail.path("id").asText() + " was cancelled");
+            FunctionLog.info(run, wasRunning ? "simulation task stopped" : "simulation task had already stopped",
+                    line -> line.put("taskArn", task));
+            return wasRunning;
+        });
         RunJson.MAPPER.writeValue(output, RunJson.MAPPER.createObjectNode().put("taskArn", task).put("stopped", stopped));
     }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import lackey.aws.AwsRuns;
+import lackey.aws.FunctionLog;
 import lackey.aws.RunJson;
 import lackey.run.RunLifecycle;
 
@@ -32,7 +33,13 @@ public final class SweepRunsHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         input.readAllBytes();
-        var sweep = runs.sweep(MAX_PER_SWEEP);
+        var sweep = FunctionLog.during(context, () -> {
+            var found = runs.sweep(MAX_PER_SWEEP);
+            found.lost().forEach(run -> FunctionLog.info(run.id(), "declared LOST", line ->
+                    run.interruption().ifPresent(lost -> line.put("lostReason", lost.reason()))));
+            found.redispatched().forEach(run -> FunctionLog.info(run.id(), "\"Run Scheduled\" published again"));
+            return found;
+        });
         var result = RunJson.MAPPER.createObjectNode();
         var lost = result.putArray("lost");
         sweep.lost().forEach(run -> lost.add(run.id().value()));

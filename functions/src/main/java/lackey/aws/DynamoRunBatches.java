@@ -59,7 +59,7 @@ public final class DynamoRunBatches implements RunBatchStore {
         }
         Outcome outcome = writeAll(requests);
         if (!outcome.refused().isEmpty() || !outcome.unknown().isEmpty()) {
-            System.err.println("lackey: " + (outcome.refused().size() + outcome.unknown().size()) + " of " + runs.size()
+            FunctionLog.warn((outcome.refused().size() + outcome.unknown().size()) + " of " + runs.size()
                     + " runs not written (" + outcome.lastError() + ")");
         }
         return new Written(outcome.done(), outcome.refused());
@@ -75,7 +75,7 @@ public final class DynamoRunBatches implements RunBatchStore {
         var left = new HashSet<>(outcome.refused());
         left.addAll(outcome.unknown());
         if (!left.isEmpty()) {
-            System.err.println("lackey: " + left.size() + " of " + ids.size() + " runs not removed (" + outcome.lastError() + ")");
+            FunctionLog.warn(left.size() + " of " + ids.size() + " runs not removed (" + outcome.lastError() + ")");
         }
         return left;
     }

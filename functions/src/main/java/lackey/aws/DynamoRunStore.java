@@ -229,7 +229,8 @@ public final class DynamoRunStore implements RunStore {
         return transition(id,
                 "SET #status = :lost, " + RunItems.STATUS_SHARD + " = :lostShard, " + RunItems.LOST_AT + " = :now, "
                         + RunItems.LOST_REASON + " = :reason REMOVE " + RunItems.LIVE_SHARD + ", " + RunItems.DEADLINE + ", "
-                        + RunItems.DEADLINE_KIND,
+                        // an ended run waits for nothing: it leaves the RunsByAwaitedFile index too
+                        + RunItems.DEADLINE_KIND + ", " + RunItems.AWAIT_KEY,
                 "(#status = :scheduled OR #status = :running) AND " + RunItems.DEADLINE + " = :missed AND "
                         + RunItems.DEADLINE_KIND + " = :kind",
                 values);
@@ -302,7 +303,7 @@ public final class DynamoRunStore implements RunStore {
         return transition(id,
                 "SET #status = :cancelled, " + RunItems.STATUS_SHARD + " = :cancelledShard, " + RunItems.CANCELLED_AT
                         + " = :now, " + RunItems.CANCEL_REASON + " = :reason REMOVE " + RunItems.LIVE_SHARD + ", "
-                        + RunItems.DEADLINE + ", " + RunItems.DEADLINE_KIND,
+                        + RunItems.DEADLINE + ", " + RunItems.DEADLINE_KIND + ", " + RunItems.AWAIT_KEY,
                 "#status = :scheduled OR #status = :running",
                 values);
     }
@@ -373,7 +374,7 @@ public final class DynamoRunStore implements RunStore {
         if (compared == 0) {
             return Optional.empty();
         }
-        System.err.println("lackey: run " + id + ": an earlier attempt of this update was applied; its answer was lost");
+        FunctionLog.warn(id, "an earlier attempt of this update was applied; its answer was lost");
         return item;
     }
 

@@ -33,6 +33,6 @@ public final class EventBridgeOutputEvents implements OutputEvents {
                 .detailType(DETAIL_TYPE)
                 .detail(detail)
                 .build();
-        return EventBridgeRunEvents.put(eventBridge, entry, DETAIL_TYPE + " for run " + output.run());
+        return EventBridgeRunEvents.put(eventBridge, entry, output.run(), DETAIL_TYPE);
     }
 }

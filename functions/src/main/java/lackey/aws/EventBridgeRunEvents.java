@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.List;
 import lackey.run.RunEvent;
+import lackey.run.RunId;
 import lackey.run.RunEvents;
 import lackey.run.Unavailable;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -42,11 +43,14 @@ public final class EventBridgeRunEvents implements RunEvents {
                 .detail(detail(event))
                 .build();
         // The detail is not logged: a "Run Scheduled" detail may carry the token.
-        return put(eventBridge, entry, event.detailType() + " for run " + event.run().id());
+        return put(eventBridge, entry, event.run().id(), event.detailType());
     }
 
-    /** Sends one entry, again while the bus refuses it; false (and a log line naming {@code what}) when it never went out. */
-    static boolean put(Supplier<EventBridgeClient> eventBridge, PutEventsRequestEntry entry, String what) {
+    /**
+     * Sends one entry, again while the bus refuses it; false (and a log line naming the run and {@code detailType})
+     * when it never went out.
+     */
+    static boolean put(Supplier<EventBridgeClient> eventBridge, PutEventsRequestEntry entry, RunId run, String detailType) {
         String lastError = "";
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
@@ -65,7 +69,7 @@ public final class EventBridgeRunEvents implements RunEvents {
                 pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));
             }
         }
-        System.err.println("lackey: " + what + " not published (" + lastError + ")");
+        FunctionLog.warn(run, "\"" + detailType + "\" not published (" + lastError + ")");
         return false;
     }
 

@@ -73,7 +73,7 @@ final class PutEventsBatches {
         refused.forEach(batch -> batch.forEach(entry -> unpublished.add(entry.event())));
         if (!unpublished.isEmpty()) {
             // The details are not logged: a "Run Scheduled" detail may carry the token.
-            System.err.println("lackey: " + unpublished.size() + " of " + events.size() + " events not published after "
+            FunctionLog.warn(unpublished.size() + " of " + events.size() + " events not published after "
                     + EventBridgeRunEvents.ATTEMPTS + " attempts");
         }
         return unpublished;

@@ -130,7 +130,43 @@ final class RunItems {
         if (!run.spec().tags().isEmpty()) {
             item.put(TAGS, AttributeValue.fromL(run.spec().tags().stream().map(RunItems::text).toList()));
         }
+        history(run, item);
         return item;
+    }
+
+    /**
+     * What happened to the run since it was scheduled, in the attributes the transitions write: nothing for a
+     * run just scheduled (the API's case); for a run imported with its history (RunImport), that history,
+     * so that it reads back as it was.
+     */
+    private static void history(Run run, Map<String, AttributeValue> item) {
+        run.started().ifPresent(ts -> item.put(STARTED_TS, number(ts.epochSeconds())));
+        run.startedReceivedAt().ifPresent(at -> item.put(STARTED_AT, text(at.toString())));
+        run.stopped().ifPresent(ts -> item.put(STOPPED_TS, number(ts.epochSeconds())));
+        run.stoppedReceivedAt().ifPresent(at -> item.put(STOPPED_AT, text(at.toString())));
+        run.exitCode().ifPresent(code -> item.put(EXIT_CODE, number(code)));
+        run.log().ifPresent(log -> {
+            item.put(LOG_LOCATION, text(log.location()));
+            item.put(LOG_BYTES, number(log.bytes()));
+        });
+        run.heartbeat().ifPresent(beat -> {
+            item.put(HEARTBEAT_TS, number(beat.ts().epochSeconds()));
+            item.put(HEARTBEAT_AT, text(beat.receivedAt().toString()));
+            beat.progress().ifPresent(progress -> item.put(PROGRESS, number(progress)));
+            beat.message().ifPresent(message -> item.put(MESSAGE, text(message)));
+        });
+        run.interruption().ifPresent(ended -> {
+            boolean cancelled = run.status() == RunStatus.CANCELLED;
+            item.put(cancelled ? CANCELLED_AT : LOST_AT, text(ended.at().toString()));
+            item.put(cancelled ? CANCEL_REASON : LOST_REASON, text(ended.reason()));
+            ended.reportedStatus().ifPresent(reported -> item.put(REPORTED_STATUS, text(reported.name())));
+        });
+        run.taskArn().ifPresent(task -> item.put(TASK_ARN, text(task)));
+        run.outputs().ifPresent(outputs -> {
+            item.put(OUTPUTS, AttributeValue.fromSs(outputs.names()));
+            item.put(OUTPUT_COUNT, number(outputs.names().size()));
+            item.put(LAST_OUTPUT_AT, text(outputs.lastAt().toString()));
+        });
     }
 
     static RunStore.StoredRun stored(Map<String, AttributeValue> item) {

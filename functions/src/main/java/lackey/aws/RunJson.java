@@ -43,7 +43,9 @@ public final class RunJson {
         json.put("status", run.status().name());
         run.spec().command().ifPresent(command -> json.put("command", command));
         json.put("dispatch", run.spec().dispatched());
-        run.spec().waitFor().ifPresent(output -> json.put("waitingFor", output.reference()));
+        // only while it waits: an ended run's store item has no awaitKey either, this is the second line of defence
+        run.spec().waitFor().filter(output -> run.status() == RunStatus.SCHEDULED)
+                .ifPresent(output -> json.put("waitingFor", output.reference()));
         ObjectNode params = json.putObject("params");
         run.spec().params().forEach((key, value) -> {
             switch (value) {

@@ -43,7 +43,7 @@ public final class S3LogStore implements LogStore {
             s3.get().deleteObject(delete -> delete.bucket(bucket).key(log.location().substring(prefix.length())));
         } catch (SdkException | Unavailable e) {
             // The run is unaffected; an orphaned log of a refused or repeated stop only costs storage.
-            System.err.println("lackey: could not remove the log of a refused or repeated stop at " + log.location() + ": " + e.getMessage());
+            FunctionLog.warn("could not remove the log of a refused or repeated stop at " + log.location() + ": " + e.getMessage());
         }
     }
 

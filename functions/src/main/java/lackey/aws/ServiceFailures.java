@@ -35,7 +35,7 @@ final class ServiceFailures {
                 throw failure;
             }
             // The SDK's own message goes to the function's log, for whoever looks into the outage; the caller gets the short one.
-            System.err.println("lackey: " + what + " unavailable: " + failure);
+            FunctionLog.warn(what + " unavailable: " + failure);
             throw unavailable.get();
         }
     }

@@ -164,9 +164,9 @@ public final class ParameterSweeps {
                     // empty: the run is no longer waiting to start (its event did reach a container after all)
                     futures.get(k).get().ifPresent(marked -> result.set(i, marked));
                 } catch (ExecutionException e) {
-                    // Left as it is and reported: its start timeout will declare it LOST.
+                    // Left as it is and reported (the handler logs and answers the undispatched runs): its start
+                    // timeout will declare it LOST.
                     undispatched.add(runs.get(i).id());
-                    System.err.println("lackey: run " + runs.get(i).id() + " could not be marked for re-dispatch: " + e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     break;

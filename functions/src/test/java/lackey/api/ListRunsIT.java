@@ -25,6 +25,8 @@ import lackey.aws.LocalAws;
 import lackey.aws.RequestCounter;
 import lackey.aws.RunImport;
 import lackey.run.ClientTime;
+import lackey.run.Deadline;
+import lackey.run.DeadlineKind;
 import lackey.run.Run;
 import lackey.run.RunId;
 import lackey.run.RunSpec;
@@ -317,17 +319,23 @@ class ListRunsIT {
         return Run.scheduled(new RunId(IDS.incrementAndGet()), new RunSpec(name, Optional.empty(), Map.of(), tags), scheduledAt);
     }
 
+    /** The run as the API would show it in that status: started, stopped and live deadlines as they would be. */
     private static Run withStatus(Run run, RunStatus status) {
         boolean started = status != RunStatus.SCHEDULED;
         boolean stopped = status.isFinal();
         Instant at = run.scheduledAt().plusSeconds(1);
+        Optional<Deadline> deadline = switch (status) {
+            case SCHEDULED -> run.deadline();
+            case RUNNING -> Optional.of(new Deadline(at.plus(run.spec().timeouts().maxDuration()), DeadlineKind.MAX_DURATION));
+            default -> Optional.empty();
+        };
         return new Run(run.id(), run.spec(), status, run.scheduledAt(),
                 started ? Optional.of(new ClientTime(at.getEpochSecond())) : Optional.empty(),
                 started ? Optional.of(at) : Optional.empty(),
                 stopped ? Optional.of(new ClientTime(at.getEpochSecond() + 5)) : Optional.empty(),
                 stopped ? Optional.of(at.plusSeconds(5)) : Optional.empty(),
                 status == RunStatus.FAILED ? Optional.of(1) : Optional.empty(),
-                Optional.empty());
+                Optional.empty(), Optional.empty(), deadline, Optional.empty(), Optional.empty());
     }
 
     /** This test's window (its whole day) and the given parameters. */

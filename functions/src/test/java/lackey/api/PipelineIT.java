@@ -27,6 +27,7 @@ class PipelineIT {
     private final GetRunHandler get = new GetRunHandler(AWS.lifecycle());
     private final StartRunHandler start = new StartRunHandler(AWS.lifecycle());
     private final RecordOutputHandler record = new RecordOutputHandler(AwsRuns.outputs(AWS.config(), AWS.credentials));
+    private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());
 
     @Test
     void waitingRunIsDispatchedWhenTheAwaitedOutputLands() throws Exception {
@@ -53,6 +54,21 @@ class PipelineIT {
         var started = SampleEvents.invoke(start, SampleEvents.http("start-run.json", consumer, b -> "token=" + token + "&ts=" + ts));
         assertEquals(200, started.status(), started.rawBody());
         assertEquals("RUNNING", run(consumer).get("status").asText());
+    }
+
+    @Test
+    void aWaitingRunThatIsCancelledWaitsNoMoreAndIsNeverDispatched() throws Exception {
+        long producer = scheduled("{\"name\":\"producer\",\"command\":\"sh copy.sh\"}").body().get("id").asLong();
+        long consumer = scheduled("{\"name\":\"consumer\",\"command\":\"sh hello.sh\",\"waitFor\":\"" + producer
+                + "/result.txt\"}").body().get("id").asLong();
+        var cancelled = SampleEvents.invoke(cancel, SampleEvents.http("cancel-run.json", consumer, b -> b));
+        assertEquals(200, cancelled.status(), cancelled.rawBody());
+        assertFalse(cancelled.body().has("waitingFor"), "GET shows waitingFor only while the run waits: " + cancelled.rawBody());
+        assertFalse(run(consumer).has("waitingFor"));
+
+        objectCreated("exchange/" + producer + "/out/result.txt");
+        assertTrue(scheduledEventToken(consumer, 1_000).isEmpty(), "a cancelled run was dispatched");
+        assertEquals("CANCELLED", run(consumer).get("status").asText());
     }
 
     @Test

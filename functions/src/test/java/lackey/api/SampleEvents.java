@@ -10,9 +10,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import lackey.aws.RunJson;
+import lackey.contract.ApiContract;
 
 /**
  * The sample events in events/ (the files {@code sam local invoke -e} uses), adapted to a run: its id
@@ -80,14 +84,22 @@ final class SampleEvents {
         }
     }
 
-    /** Invokes a stream handler as the Lambda runtime does: event bytes in, response bytes out. */
+    /**
+     * Invokes a stream handler as the Lambda runtime does: event bytes in, response bytes out. Every answer is
+     * checked against openapi.yaml for the event's method and path, as API Gateway would pass it on.
+     */
     static Answer invoke(RequestStreamHandler handler, JsonNode event) {
         try {
             var out = new ByteArrayOutputStream();
             handler.handleRequest(new ByteArrayInputStream(RunJson.MAPPER.writeValueAsBytes(event)), out, null);
             JsonNode response = RunJson.MAPPER.readTree(out.toByteArray());
             String raw = response.path("body").asText();
-            return new Answer(response.path("statusCode").asInt(), response.path("headers"), RunJson.MAPPER.readTree(raw), raw);
+            Answer answer = new Answer(response.path("statusCode").asInt(), response.path("headers"), RunJson.MAPPER.readTree(raw), raw);
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            answer.headers().properties().forEach(header -> headers.put(header.getKey(), List.of(header.getValue().asText())));
+            ApiContract.ofRepository().check(event.at("/requestContext/http/method").asText(), event.path("rawPath").asText(),
+                    answer.status(), headers, raw);
+            return answer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

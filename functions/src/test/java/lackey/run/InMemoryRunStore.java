@@ -109,7 +109,7 @@ class InMemoryRunStore implements RunStore {
             return Optional.empty();
         }
         Run r = stored.run();
-        Run lost = new Run(r.id(), r.spec(), RunStatus.LOST, r.scheduledAt(), r.started(), r.startedReceivedAt(),
+        Run lost = new Run(r.id(), withoutWait(r.spec()), RunStatus.LOST, r.scheduledAt(), r.started(), r.startedReceivedAt(),
                 r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
                 Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn());
         runs.put(id, new StoredRun(lost, stored.tokenHash()));
@@ -153,9 +153,7 @@ class InMemoryRunStore implements RunStore {
             return Optional.empty();
         }
         Run r = stored.run();
-        RunSpec s = r.spec();
-        var spec = new RunSpec(s.name(), s.command(), s.params(), s.tags(), s.timeouts(), Optional.empty());
-        Run next = new Run(r.id(), spec, r.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(), r.stopped(),
+        Run next = new Run(r.id(), withoutWait(r.spec()), r.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(), r.stopped(),
                 r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), r.deadline(), r.interruption(), r.taskArn(),
                 r.outputs());
         runs.put(id, new StoredRun(next, tokenHash));
@@ -169,7 +167,7 @@ class InMemoryRunStore implements RunStore {
             return Optional.empty();
         }
         Run r = stored.run();
-        Run cancelled = new Run(r.id(), r.spec(), RunStatus.CANCELLED, r.scheduledAt(), r.started(), r.startedReceivedAt(),
+        Run cancelled = new Run(r.id(), withoutWait(r.spec()), RunStatus.CANCELLED, r.scheduledAt(), r.started(), r.startedReceivedAt(),
                 r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
                 Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn());
         runs.put(id, new StoredRun(cancelled, stored.tokenHash()));
@@ -180,5 +178,10 @@ class InMemoryRunStore implements RunStore {
     public Optional<StoredRun> find(RunId id) {
         reads++;
         return Optional.ofNullable(runs.get(id));
+    }
+
+    /** An ended or dispatched run waits for nothing, as DynamoRunStore removes awaitKey. */
+    private static RunSpec withoutWait(RunSpec s) {
+        return new RunSpec(s.name(), s.command(), s.params(), s.tags(), s.timeouts(), Optional.empty());
     }
 }

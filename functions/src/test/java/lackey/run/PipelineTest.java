@@ -81,6 +81,26 @@ class PipelineTest {
     }
 
     @Test
+    void aWaitingRunThatIsCancelledWaitsNoMore() {
+        var cancelled = runs.schedule(waiting("7/result.txt"), output -> false);
+        runs.cancel(cancelled.run().id(), Optional.of("not needed"));
+        assertTrue(store.runs.get(cancelled.run().id()).run().spec().waitFor().isEmpty());
+        assertEquals(List.of(), runs.dispatchWaiting(new OutputFile(new RunId(7), "result.txt")), "no ended run is dispatched");
+    }
+
+    @Test
+    void aWaitingRunThatIsLostWaitsNoMore() {
+        var clock = new LivenessTest.ManualClock();
+        var store = new InMemoryRunStore();
+        var sweeping = new RunLifecycle(store, new RecordingPorts.Ids(), new RecordingPorts.Logs(), events, clock);
+        var lost = sweeping.schedule(waiting("7/result.txt"), output -> false);
+        clock.advance(Timeouts.DEFAULTS.startTimeout().plusSeconds(1));
+        assertEquals(List.of(lost.run().id()), sweeping.sweep(10).lost().stream().map(Run::id).toList());
+        assertTrue(store.runs.get(lost.run().id()).run().spec().waitFor().isEmpty());
+        assertEquals(List.of(), sweeping.dispatchWaiting(new OutputFile(new RunId(7), "result.txt")), "no ended run is dispatched");
+    }
+
+    @Test
     void waitingForAFileNeedsACommand() {
         var file = Optional.of(OutputFile.parse("7/result.txt"));
         assertThrows(InvalidInput.class, () -> new RunSpec("tracked", Optional.empty(), Map.of(), List.of(), Timeouts.DEFAULTS, file));

@@ -3,6 +3,7 @@ package lackey.local;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -52,6 +53,15 @@ final class FunctionHosts implements AutoCloseable {
      */
     static FunctionHosts start(List<FunctionDefinition> functions, Map<String, String> lambdaEnv, String classPath,
                                Path home) {
+        return start(functions, lambdaEnv, classPath, home, System.out, System.err);
+    }
+
+    /**
+     * Starts the hosts as above, copying what they print to {@code stdout} and {@code stderr}, each line tagged
+     * with the host's functions (or {@code [functions]}): the functions' log, as CloudWatch Logs would hold it.
+     */
+    static FunctionHosts start(List<FunctionDefinition> functions, Map<String, String> lambdaEnv, String classPath,
+                               Path home, PrintStream stdout, PrintStream stderr) {
         FunctionHosts started = new FunctionHosts();
         Map<Map<String, String>, List<FunctionDefinition>> groups = functions.stream().collect(
                 Collectors.groupingBy(f -> new TreeMap<>(f.environment()), LinkedHashMap::new, Collectors.toList()));
@@ -59,7 +69,7 @@ final class FunctionHosts implements AutoCloseable {
             List<CompletableFuture<Host>> starting = new ArrayList<>();
             for (Map.Entry<Map<String, String>, List<FunctionDefinition>> group : groups.entrySet()) {
                 starting.add(CompletableFuture.supplyAsync(
-                        () -> Host.launch(group.getValue(), group.getKey(), lambdaEnv, classPath, home),
+                        () -> Host.launch(group.getValue(), group.getKey(), lambdaEnv, classPath, home, stdout, stderr),
                         command -> Thread.ofVirtual().start(command)));
             }
             for (CompletableFuture<Host> future : starting) {
@@ -157,7 +167,7 @@ final class FunctionHosts implements AutoCloseable {
         }
 
         static Host launch(List<FunctionDefinition> functions, Map<String, String> templateEnv,
-                           Map<String, String> lambdaEnv, String classPath, Path home) {
+                           Map<String, String> lambdaEnv, String classPath, Path home, PrintStream out, PrintStream err) {
             String names = functions.stream().map(FunctionDefinition::functionName).collect(Collectors.joining(","));
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -197,7 +207,7 @@ final class FunctionHosts implements AutoCloseable {
                 throw new UncheckedIOException("cannot start the function host for " + names + ": " + e.getMessage(), e);
             }
             String prefix = "[" + (functions.size() == 1 ? names : "functions") + "] ";
-            OutputPump.forward(process.getErrorStream(), System.err, prefix);
+            OutputPump.forward(process.getErrorStream(), err, prefix);
             BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             CompletableFuture<Integer> ready = new CompletableFuture<>();
             // a platform thread, as in OutputPump: it spends its life blocked on a pipe
@@ -208,7 +218,7 @@ final class FunctionHosts implements AutoCloseable {
                         if (!ready.isDone() && line.startsWith(FunctionHost.READY)) {
                             ready.complete(Integer.parseInt(line.substring(FunctionHost.READY.length()).trim()));
                         } else {
-                            System.out.println(prefix + line);
+                            out.println(prefix + line);
                         }
                     }
                 } catch (IOException | RuntimeException e) {

@@ -18,8 +18,8 @@ import java.util.Map;
 
 /**
  * Turns an HTTP request into the event API Gateway's HTTP API sends a Lambda integration (payload
- * format 2.0, shaped as shared/reference-events/HttpApi.json), and a function's result back into the
- * HTTP response, with HTTP API's rules for both.
+ * format 2.0, shaped as the HTTP API samples in events/, e.g. events/start-run.json), and a function's
+ * result back into the HTTP response, with HTTP API's rules for both.
  */
 final class HttpApiEvents {
 

@@ -98,13 +98,18 @@ public final class LocalCloud implements AutoCloseable {
      * @param ecsPort          the local ECS endpoint's port (its API and the tasks' metadata)
      * @param functionClassPath class path of the function hosts (the handlers and their dependencies)
      * @param log              where the local cloud reports what it does
+     * @param apiReadTimeout   how long a request to the API may send nothing before it is answered 408
      */
     public record Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                           int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log,
-                          Map<String, String> parameterOverrides) {
+                          Map<String, String> parameterOverrides, Duration apiReadTimeout) {
 
         public Options {
             parameterOverrides = Map.copyOf(parameterOverrides == null ? Map.of() : parameterOverrides);
+            apiReadTimeout = apiReadTimeout == null ? HttpFront.DEFAULT_READ_TIMEOUT : apiReadTimeout;
+            if (apiReadTimeout.isNegative() || apiReadTimeout.isZero()) {
+                throw new IllegalArgumentException("apiReadTimeout must be positive, not " + apiReadTimeout);
+            }
             Objects.requireNonNull(projectRoot, "projectRoot");
             Objects.requireNonNull(home, "home");
             Objects.requireNonNull(workDir, "workDir");
@@ -119,7 +124,7 @@ public final class LocalCloud implements AutoCloseable {
         public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                        int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log) {
             this(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort, functionClassPath, log,
-                    Map.of());
+                    Map.of(), null);
         }
 
         /**
@@ -128,7 +133,7 @@ public final class LocalCloud implements AutoCloseable {
          */
         public Options withParameterOverrides(Map<String, String> overrides) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, overrides);
+                    functionClassPath, log, overrides, apiReadTimeout);
         }
 
         /** Options as before the local ECS existed: its endpoint takes any free port. */
@@ -154,27 +159,34 @@ public final class LocalCloud implements AutoCloseable {
 
         /** These options with every port 0: free ports, as tests want. */
         public Options withFreePorts() {
-            return new Options(projectRoot, home, workDir, 0, 0, 0, 0, 0, functionClassPath, log, parameterOverrides);
+            return new Options(projectRoot, home, workDir, 0, 0, 0, 0, 0, functionClassPath, log, parameterOverrides,
+                    apiReadTimeout);
         }
 
         public Options withHome(Path newHome) {
             return new Options(projectRoot, newHome, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides);
+                    functionClassPath, log, parameterOverrides, apiReadTimeout);
         }
 
         public Options withWorkDir(Path newWorkDir) {
             return new Options(projectRoot, home, newWorkDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides);
+                    functionClassPath, log, parameterOverrides, apiReadTimeout);
         }
 
         public Options withFunctionClassPath(String classPath) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    classPath, log, parameterOverrides);
+                    classPath, log, parameterOverrides, apiReadTimeout);
         }
 
         public Options withLog(PrintStream newLog) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, newLog, parameterOverrides);
+                    functionClassPath, newLog, parameterOverrides, apiReadTimeout);
+        }
+
+        /** These options with another read timeout for the API (tests shorten it). */
+        public Options withApiReadTimeout(Duration timeout) {
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, parameterOverrides, timeout);
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {
@@ -222,17 +234,17 @@ public final class LocalCloud implements AutoCloseable {
         PortInUse.requireFree(options.ecsPort(), ECS_PURPOSE, "LACKEY_ECS_PORT");
         createDirectories(options.home());
 
-        HttpServer apiServer;
+        HttpFront front;
         try {
-            apiServer = ApiGateway.bind(options.apiPort());
+            front = HttpFront.bind(options.apiPort(), options.apiReadTimeout(), log);
         } catch (BindException e) {
             throw new PortInUse(options.apiPort(), "the API", "LACKEY_PORT");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on 127.0.0.1:" + options.apiPort() + ": " + e.getMessage(), e);
         }
-        AutoCloseable unservedApi = () -> apiServer.stop(0);
+        AutoCloseable unservedApi = front::close;
         started.push(unservedApi);
-        apiUrl = URI.create("http://127.0.0.1:" + apiServer.getAddress().getPort());
+        apiUrl = front.url();
         HttpServer ecsServer;
         try {
             ecsServer = LocalEcs.bind(options.ecsPort());
@@ -269,8 +281,9 @@ public final class LocalCloud implements AutoCloseable {
                 "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL_ECS")) {
             lambdaEnv.put(name, environment.get(name));
         }
+        // The functions' output goes where the local cloud reports, so whoever reads the one reads the other.
         Future<FunctionHosts> hosts = launch(() -> FunctionHosts.start(template.functions(), lambdaEnv,
-                options.functionClassPath(), options.home()));
+                options.functionClassPath(), options.home(), log, log));
         Future<?> tables = background(() -> {
             take(dynalite);
             try (DynamoDbClient client = LocalResources.dynamoDb(dynamoDbEndpoint, access)) {
@@ -306,10 +319,9 @@ public final class LocalCloud implements AutoCloseable {
         }
 
         localEnvFile = LocalEnvFile.write(options.home().resolve("local.env"), environment);
-        ApiGateway api = ApiGateway.start(apiServer, template.routes(), template.functions(), functions,
-                names.accountId(), "local", log);
-        started.remove(unservedApi); // the gateway's close stops the server from now on
-        started.push(api);
+        front.start(List.of(new ApiGateway(template.routes(), template.functions(), functions, names.accountId(), "local")));
+        started.remove(unservedApi); // stopped first from now on: no request reaches a function being stopped
+        started.push(front);
         report(Duration.ofNanos(System.nanoTime() - begin));
     }
 

@@ -71,6 +71,10 @@ final class LocalEcs implements AutoCloseable {
      * @throws IOException when the port cannot be bound
      */
     static HttpServer bind(int port) throws IOException {
+        // TCP_NODELAY, as in FunctionHost: else an answer of more than a few KB waits ~40 ms for the client's
+        // delayed ACK. The JDK reads this once, when its HTTP server is first used, and this is the first JDK
+        // server the local cloud binds (the local bus's, in this JVM too, comes after).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         return HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);
     }
 

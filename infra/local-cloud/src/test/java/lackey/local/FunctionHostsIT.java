@@ -119,8 +119,8 @@ class FunctionHostsIT {
                 function("Failing", "lackey.local.handlers.FailingHandler::handleRequest", Map.of(), 1));
         List<HttpRoute> routes = List.of(new HttpRoute("PUT", "/api/run/start/{id}", "HttpEcho"),
                 new HttpRoute("GET", "/fail", "Failing"));
-        try (ApiGateway api = ApiGateway.start(ApiGateway.bind(0), routes, definitions, hosts, "000000000000", "local",
-                new PrintStream(PrintStream.nullOutputStream()))) {
+        try (HttpFront api = HttpFront.bind(0, HttpFront.DEFAULT_READ_TIMEOUT, new PrintStream(PrintStream.nullOutputStream()))) {
+            api.start(List.of(new ApiGateway(routes, definitions, hosts, "000000000000", "local")));
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             HttpResponse<String> echoed = http.send(HttpRequest.newBuilder(api.url().resolve("/api/run/start/7"))
                     .header("Accept", "application/json").header("Content-Type", "application/x-www-form-urlencoded")

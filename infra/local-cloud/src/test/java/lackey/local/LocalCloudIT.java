@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -169,7 +168,7 @@ class LocalCloudIT {
 
     @Test
     void unknownRouteIsA404JsonError() throws Exception {
-        HttpResponse<String> response = get("/api/nothing/here");
+        HttpResponse<String> response = unchecked("/api/nothing/here");
         assertEquals(404, response.statusCode());
         JsonNode error = JSON.readTree(response.body());
         assertEquals("not_found", error.path("error").asText());
@@ -180,9 +179,9 @@ class LocalCloudIT {
     @Test
     void bodyOverTenMegabytesIsRefusedWith413BeforeAnyFunctionRuns() throws Exception {
         byte[] body = new byte[HttpApiEvents.MAX_BODY_BYTES + 1];
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(cloud.apiUrl().resolve("/api/run"))
+        HttpResponse<String> response = ApiAnswers.checked(HTTP.send(HttpRequest.newBuilder(cloud.apiUrl().resolve("/api/run"))
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                HttpResponse.BodyHandlers.ofString()));
         assertEquals(413, response.statusCode());
         assertEquals("too_large", JSON.readTree(response.body()).path("error").asText());
     }
@@ -220,9 +219,9 @@ class LocalCloudIT {
         long id;
         List<ProcessHandle> hosts;
         try (LocalCloud first = LocalCloud.start(options(ownHome))) {
-            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(first.apiUrl().resolve("/api/run"))
+            HttpResponse<String> created = ApiAnswers.checked(HTTP.send(HttpRequest.newBuilder(first.apiUrl().resolve("/api/run"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("name=survivor")).build(), HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofString("name=survivor")).build(), HttpResponse.BodyHandlers.ofString()));
             assertEquals(201, created.statusCode(), created.body());
             id = JSON.readTree(created.body()).path("id").asLong();
             hosts = first.functionHosts();
@@ -231,8 +230,8 @@ class LocalCloudIT {
         hosts.forEach(host -> assertFalse(host.isAlive(), "function host " + host.pid() + " still running after close"));
 
         try (LocalCloud second = LocalCloud.start(options(ownHome))) {
-            HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(second.apiUrl().resolve("/api/run/" + id)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> again = ApiAnswers.checked(HTTP.send(HttpRequest.newBuilder(second.apiUrl().resolve("/api/run/" + id)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
             assertEquals(200, again.statusCode(), again.body());
             assertEquals("survivor", JSON.readTree(again.body()).path("name").asText());
         }
@@ -262,21 +261,20 @@ class LocalCloudIT {
         }
     }
 
-    /** Runs a curl command line with the real curl binary, through sh as a user's shell would. */
+    /** Runs a curl command line with the real curl binary, through sh as a user's shell would; checks the answer. */
     private static CurlResult curl(String commandLine) throws Exception {
-        Process process = new ProcessBuilder("sh", "-c", commandLine).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            fail("curl failed (" + commandLine + "): " + errors);
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
+        String text = Curl.run(commandLine, cloud.apiUrl()).stdout();
         int headerEnd = text.indexOf("\r\n\r\n");
         String statusLine = text.substring(0, text.indexOf("\r\n"));
         return new CurlResult(Integer.parseInt(statusLine.split(" ")[1]), text, headerEnd < 0 ? "" : text.substring(headerEnd + 4));
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
+        return ApiAnswers.checked(unchecked(path));
+    }
+
+    /** A GET whose answer is not the API's: API Gateway's own, for a path that is no route of openapi.yaml. */
+    private static HttpResponse<String> unchecked(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(cloud.apiUrl().resolve(path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }

@@ -101,6 +101,6 @@ class OutputEventsLocalCloudIT {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return ApiAnswers.checked(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 }

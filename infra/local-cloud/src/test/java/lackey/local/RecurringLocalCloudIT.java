@@ -48,8 +48,8 @@ class RecurringLocalCloudIT {
     }
 
     private static JsonNode get(String path) throws Exception {
-        var response = HTTP.send(HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var response = ApiAnswers.checked(HTTP.send(HttpRequest.newBuilder(URI.create(cloud.apiUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()));
         assertEquals(200, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }

@@ -3,7 +3,6 @@ package lackey.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,7 +20,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,8 +108,8 @@ class RunListingIT {
     @Test
     void badParametersAreJson400s() throws Exception {
         for (String query : List.of("cursor=bm9wZQ", "limit=0", "limit=1001", "status=DONE", "from=tomorrow", "sort=name")) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/runs?" + query))
-                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = ApiAnswers.checked(HTTP.send(HttpRequest.newBuilder(URI.create(api + "/api/runs?" + query))
+                    .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()));
             assertEquals(400, response.statusCode(), query + " -> " + response.body());
             assertEquals("invalid_input", JSON.readTree(response.body()).path("error").asText(), query);
         }
@@ -129,8 +127,8 @@ class RunListingIT {
     // ---- helpers
 
     private static JsonNode get(String path) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
-                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = ApiAnswers.checked(HTTP.send(HttpRequest.newBuilder(URI.create(api + path))
+                .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()));
         assertEquals(200, response.statusCode(), path + " -> " + response.body());
         return JSON.readTree(response.body());
     }
@@ -143,12 +141,6 @@ class RunListingIT {
 
     /** Runs a curl command line with the real curl binary, through sh as a user's shell would; returns stdout. */
     private static String curl(String commandLine) throws Exception {
-        Process process = new ProcessBuilder("sh", "-c", commandLine).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            fail("curl failed (" + commandLine + "): " + errors);
-        }
-        return new String(out, StandardCharsets.UTF_8);
+        return Curl.run(commandLine, URI.create(api)).stdout();
     }
 }

@@ -181,17 +181,11 @@ class RunLogsLocalCloudIT {
                 .header("content-type", "application/x-www-form-urlencoded")
                 .method(method, form == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(form))
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return ApiAnswers.checked(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     /** Runs a curl command line with the real curl, through sh as a user's shell would; its output. */
     private static String curl(String commandLine) throws Exception {
-        Process process = new ProcessBuilder("sh", "-c", commandLine).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            fail("curl failed (" + commandLine + "): " + errors + new String(out, StandardCharsets.UTF_8));
-        }
-        return new String(out, StandardCharsets.UTF_8);
+        return Curl.run(commandLine, cloud.apiUrl()).stdout();
     }
 }

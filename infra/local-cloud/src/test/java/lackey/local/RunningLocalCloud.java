@@ -54,7 +54,7 @@ final class RunningLocalCloud implements BeforeAllCallback, AfterAllCallback {
         return cloud;
     }
 
-    /** A form-encoded call (or none, for {@code null}) to the local API. */
+    /** A form-encoded call (or none, for {@code null}) to the local API; its answer is checked against openapi.yaml. */
     HttpResponse<String> call(String method, String path, String form) throws IOException, InterruptedException {
         return call(method, path, "application/x-www-form-urlencoded", form);
     }
@@ -66,7 +66,7 @@ final class RunningLocalCloud implements BeforeAllCallback, AfterAllCallback {
                 .header("content-type", contentType)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build();
-        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        return ApiAnswers.checked(HTTP.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     /** What a dispatched run's process printed, or "" before it printed anything. */

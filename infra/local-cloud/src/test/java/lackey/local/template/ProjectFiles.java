@@ -1,9 +1,11 @@
 package lackey.local.template;
 
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Finds the files the template tests read: template.yaml, events/ and the shared SAM schema beside the repository. */
+/** Finds the files the template tests read: template.yaml, events/ and the SAM schema vendored with the tests. */
 final class ProjectFiles {
 
     private ProjectFiles() {
@@ -29,17 +31,19 @@ final class ProjectFiles {
     }
 
     /**
-     * The SAM schema lives outside the repository, in {@code ../shared/schemas/} next to the project root.
-     *
-     * @throws IllegalStateException naming the expected path when it is missing
+     * AWS's SAM schema, vendored under {@code src/test/resources/sam-schema/} (its README names origin and licence),
+     * so that the template tests need nothing outside the clone.
      */
     static Path samSchema() {
-        Path schema = root().resolve("../shared/schemas/sam.schema.json").normalize();
-        if (!Files.isRegularFile(schema)) {
-            throw new IllegalStateException("SAM schema not found at " + schema
-                    + ": the template tests need the shared schemas folder (../shared/schemas/sam.schema.json"
-                    + " beside the project root)");
+        URL schema = ProjectFiles.class.getResource("/sam-schema/sam.schema.json");
+        if (schema == null) {
+            throw new IllegalStateException("sam-schema/sam.schema.json is not on the test class path: it lives in "
+                    + "infra/local-cloud/src/test/resources/sam-schema/");
         }
-        return schema;
+        try {
+            return Path.of(schema.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot read the SAM schema at " + schema, e);
+        }
     }
 }

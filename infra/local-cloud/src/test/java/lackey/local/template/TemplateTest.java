@@ -42,9 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * Checks template.yaml, the single source of truth, against the SAM schema and against the contract:
- * handlers, routes and their authorization, least-privilege policies, storage settings, the dispatch rule,
- * and the sample events in events/ that SAM and the tests share.
+ * Checks template.yaml, the single source of truth, against AWS's SAM schema (vendored in src/test/resources/sam-schema)
+ * and against the contract: handlers, routes and their authorization, least-privilege policies, storage settings,
+ * the dispatch rule, and the sample events in events/ that SAM and the tests share.
  */
 class TemplateTest {
 
@@ -136,6 +136,22 @@ class TemplateTest {
         Map<String, String> handlers = handlersByFunction();
         CONTRACT_HANDLERS.forEach((function, handler) ->
                 assertEquals(handler, handlers.get(function), "handler of " + function));
+    }
+
+    /**
+     * Maven builds the code, so {@code sam build} must leave it alone (SkipBuild), and each function names its own
+     * CodeUri: sam build rewrites a function's relative CodeUri for .aws-sam/build/template.yaml, not one in Globals.
+     * SamTransformIT replays build and package; this is the part that needs no tools.
+     */
+    @Test
+    void everyFunctionNamesItsPrebuiltCodeItselfForSamBuild() {
+        assertTrue(template.at("/Globals/Function/CodeUri").isMissingNode(), "no CodeUri in Globals");
+        resourcesOfType("AWS::Serverless::Function").forEach((id, function) -> {
+            String codeUri = function.at("/Properties/CodeUri").asText("");
+            assertTrue(codeUri.matches("[\\w./-]+/target/[\\w.-]+\\.(jar|zip)") && !codeUri.startsWith("/"),
+                    id + ": CodeUri must be a relative path to an archive the build makes, not " + codeUri);
+            assertTrue(function.at("/Metadata/SkipBuild").asBoolean(false), id + ": Metadata SkipBuild: true");
+        });
     }
 
     @TestFactory
@@ -265,9 +281,9 @@ class TemplateTest {
         JsonNode statements = properties(template, "ListRunsFunction").at("/Policies/0/Statement");
         assertEquals(1, statements.size(), "one statement: " + statements);
         JsonNode statement = statements.get(0);
-        assertEquals(List.of("dynamodb:Query"), texts(statement.path("Action")), "Query only: no Scan, no GetItem");
+        assertEquals(List.of("dynamodb:Query"), TemplateJson.texts(statement.path("Action")), "Query only: no Scan, no GetItem");
         assertEquals(List.of("${RunsTable.Arn}/index/RunsByTime", "${RunsTable.Arn}/index/RunsByStatus"),
-                texts(statement.path("Resource")), "the two listing indexes, not the table");
+                TemplateJson.texts(statement.path("Resource")), "the two listing indexes, not the table");
         assertEquals(List.of("GET /api/runs"), httpApiEvents().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("ListRunsFunction."))
                 .map(e -> e.getValue().at("/Properties/Method").asText() + " " + e.getValue().at("/Properties/Path").asText())
@@ -281,9 +297,9 @@ class TemplateTest {
         assertEquals(2, statements.size(), "two statements: " + statements);
         // UpdateItem: the id reservation and dispatch-pending marks; BatchWriteItem: the runs, and their undo.
         // No PutItem, no GetItem, no Scan: a sweep never reads.
-        assertEquals(List.of("dynamodb:UpdateItem", "dynamodb:BatchWriteItem"), texts(statements.get(0).path("Action")));
+        assertEquals(List.of("dynamodb:UpdateItem", "dynamodb:BatchWriteItem"), TemplateJson.texts(statements.get(0).path("Action")));
         assertEquals(getAtt("RunsTable", "Arn"), statements.get(0).path("Resource"));
-        assertEquals(List.of("events:PutEvents"), texts(statements.get(1).path("Action")));
+        assertEquals(List.of("events:PutEvents"), TemplateJson.texts(statements.get(1).path("Action")));
         assertEquals(getAtt("RunBus", "Arn"), statements.get(1).path("Resource"));
         assertEquals(120, function.path("Timeout").asInt(), "room for 10,000 runs, retries and an undo");
         assertEquals(2048, function.path("MemorySize").asInt());
@@ -321,10 +337,10 @@ class TemplateTest {
             if (!"Allow".equals(statement.path("Effect").asText())) {
                 continue;
             }
-            for (String action : texts(statement.path("Action"))) {
+            for (String action : TemplateJson.texts(statement.path("Action"))) {
                 assertFalse(action.contains("*"), owner + " allows the wildcard action " + action);
             }
-            List<String> resources = texts(statement.path("Resource"));
+            List<String> resources = TemplateJson.texts(statement.path("Resource"));
             assertFalse(resources.isEmpty(), owner + ": a statement without Resource");
             for (String resource : resources) {
                 assertNotEquals("*", resource, owner + " allows an action on every resource");
@@ -350,7 +366,7 @@ class TemplateTest {
         Map<String, String> taskRole = new TreeMap<>();
         for (JsonNode policy : properties(template, "SimulationTaskRole").path("Policies")) {
             for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
-                texts(statement.path("Action")).forEach(action -> taskRole.put(action, statement.at("/Resource/Fn::Sub").asText()));
+                TemplateJson.texts(statement.path("Action")).forEach(action -> taskRole.put(action, statement.at("/Resource/Fn::Sub").asText()));
             }
         }
         assertEquals(Map.of("s3:GetObject", "${RunsBucket.Arn}/exchange/*/in/*", "s3:PutObject", "${RunsBucket.Arn}/exchange/*/out/*"),
@@ -384,7 +400,7 @@ class TemplateTest {
         assertEquals(1, index.path("KeySchema").size(), "hash key only");
         assertEquals("ALL", index.at("/Projection/ProjectionType").asText());
         assertEquals(List.of("${RunsTable.Arn}/index/RunsByAwaitedFile"),
-                texts(statementWith("RecordOutputFunction", "dynamodb:Query").at("/Resource/Fn::Sub")));
+                TemplateJson.texts(statementWith("RecordOutputFunction", "dynamodb:Query").at("/Resource/Fn::Sub")));
         assertTrue(grants("RecordOutputFunction").containsKey("events:PutEvents"));
         assertEquals(List.of("${RunsBucket.Arn}/exchange/*/out/*"), grants("ScheduleRunFunction").get("s3:GetObject"),
                 "the schedule function may only look at outputs");
@@ -395,7 +411,7 @@ class TemplateTest {
     private static Map<String, List<String>> grants(String function) {
         Map<String, List<String>> grants = new TreeMap<>();
         for (JsonNode statement : properties(template, function).at("/Policies/0/Statement")) {
-            for (String action : texts(statement.path("Action"))) {
+            for (String action : TemplateJson.texts(statement.path("Action"))) {
                 grants.computeIfAbsent(action, a -> new ArrayList<>()).addAll(resourceNames(statement.path("Resource")));
             }
         }
@@ -406,12 +422,12 @@ class TemplateTest {
         if (resource.has("Fn::GetAtt")) {
             return List.of(resource.path("Fn::GetAtt").get(0).asText());
         }
-        return texts(resource);
+        return TemplateJson.texts(resource);
     }
 
     private static JsonNode statementWith(String function, String action) {
         for (JsonNode statement : properties(template, function).at("/Policies/0/Statement")) {
-            if (texts(statement.path("Action")).contains(action)) {
+            if (TemplateJson.texts(statement.path("Action")).contains(action)) {
                 return statement;
             }
         }
@@ -459,26 +475,29 @@ class TemplateTest {
     }
 
     @Test
-    void onlyTheNotificationRulesMayPublishToTheEncryptedTopic() {
+    void onlyTheNotificationRulesAndTheStacksAlarmsMayPublishToTheEncryptedTopic() {
         JsonNode topic = properties(template, "RunNotificationsTopic");
         assertEquals(JSON.createObjectNode().put("Ref", "RunNotificationsKey"), topic.path("KmsMasterKeyId"),
                 "a customer managed key: EventBridge cannot use the AWS managed alias/aws/sns");
         boolean eventBridgeMayUseKey = false;
         for (JsonNode statement : properties(template, "RunNotificationsKey").at("/KeyPolicy/Statement")) {
             eventBridgeMayUseKey |= "events.amazonaws.com".equals(statement.at("/Principal/Service").asText())
-                    && texts(statement.path("Action")).containsAll(List.of("kms:GenerateDataKey", "kms:Decrypt"));
+                    && TemplateJson.texts(statement.path("Action")).containsAll(List.of("kms:GenerateDataKey", "kms:Decrypt"));
         }
         assertTrue(eventBridgeMayUseKey, "the key policy must let EventBridge encrypt messages");
 
         JsonNode policy = properties(template, "RunNotificationsTopicPolicy");
-        JsonNode statements = policy.at("/PolicyDocument/Statement");
-        assertEquals(1, statements.size());
-        JsonNode publish = statements.get(0);
-        assertEquals("events.amazonaws.com", publish.at("/Principal/Service").asText());
-        assertEquals(List.of("sns:Publish"), texts(publish.path("Action")));
+        Map<String, JsonNode> byPrincipal = new TreeMap<>();
+        for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
+            assertEquals(List.of("sns:Publish"), TemplateJson.texts(statement.path("Action")), statement.toString());
+            assertNull(byPrincipal.put(statement.at("/Principal/Service").asText(), statement), "one statement per service");
+        }
+        assertEquals(Set.of("events.amazonaws.com", "cloudwatch.amazonaws.com"), byPrincipal.keySet(),
+                "EventBridge for the two rules, CloudWatch for the alarms (TemplateAlarmsTest checks that one)");
         assertEquals(JSON.createArrayNode().add(getAtt("RunStoppedNotificationRule", "Arn"))
                         .add(getAtt("RunLostNotificationRule", "Arn")),
-                publish.at("/Condition/ArnEquals/aws:SourceArn"), "published only by the two rules, by their ARNs");
+                byPrincipal.get("events.amazonaws.com").at("/Condition/ArnEquals/aws:SourceArn"),
+                "published only by the two rules, by their ARNs");
     }
 
     @Test
@@ -749,20 +768,6 @@ class TemplateTest {
         ObjectNode getAtt = JSON.createObjectNode();
         getAtt.putArray("Fn::GetAtt").add(logicalId).add(attribute);
         return getAtt;
-    }
-
-    /** The strings in a value that IAM reads as a string or a list of strings (intrinsics contribute their text). */
-    private static List<String> texts(JsonNode value) {
-        List<String> texts = new ArrayList<>();
-        if (value.isTextual()) {
-            texts.add(value.textValue());
-        } else if (value.isArray()) {
-            value.forEach(item -> texts.addAll(texts(item)));
-        } else if (value.isObject()) {
-            // !Sub "…" and the like: the text is what the resource will look like.
-            value.properties().forEach(entry -> texts.addAll(texts(entry.getValue())));
-        }
-        return texts;
     }
 
     private static List<Path> eventFiles() throws IOException {
