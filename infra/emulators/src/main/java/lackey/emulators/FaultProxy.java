@@ -163,6 +163,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Consumer<String> acceptedEvents;
     private final Object listening = new Object();
     private ServerSocket server; // null while refusing
+    private Thread accepting;
     private volatile boolean closed;
 
     private FaultProxy(Service service, URI upstream, ServerSocket server) {
@@ -275,6 +276,13 @@ public final class FaultProxy implements AutoCloseable {
             if (server != null) {
                 closeQuietly(server);
                 server = null;
+                // The socket is released only once the accepting thread has left accept(): until then the port
+                // may still take a connection.
+                try {
+                    accepting.join(Duration.ofSeconds(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
         // a client would otherwise go on using the connections it keeps alive
@@ -293,7 +301,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     private void acceptOn(ServerSocket listener) {
-        Thread.ofVirtual().name("fault-proxy-" + port).start(() -> {
+        accepting = Thread.ofPlatform().daemon(true).name("fault-proxy-" + port).start(() -> {
             while (!listener.isClosed()) {
                 try {
                     Socket client = listener.accept();
