@@ -163,7 +163,7 @@ public final class AwsRuns {
      * each HTTP function 20 s ({@code Globals.Function.Timeout}); a function that Lambda stops leaves the client
      * a bare 500 that says nothing. So every call has a deadline ({@code call}) short enough that a function whose
      * service is down answers 503 itself, within seconds: the longest chain of calls an HTTP function makes (a stop
-     * with its log: PutObject, UpdateItem, PutEvents) ends within 6 + 3 + 4 = 13 s even if each call used its
+     * with its log: PutObject, UpdateItem, PutEvents) ends within 6 + 5 + 4 = 15 s even if each call used its
      * whole deadline. Each attempt has a shorter deadline ({@code attempt}, also the socket's read timeout), so one
      * stuck connection costs an attempt, not the call. Three attempts, with the SDK's standard strategy
      * (exponential backoff with jitter, a longer one after throttling, and a retry quota that stops retrying while
@@ -178,8 +178,11 @@ public final class AwsRuns {
      */
     record CallBudget(Duration connect, Duration attempt, Duration call, int attempts) {
 
-        /** Single-item reads and conditional writes answer in milliseconds, a page of a query or a batch of 25 too. */
-        static final CallBudget DYNAMODB = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3), 3);
+        /**
+         * Single-item reads and conditional writes answer in milliseconds; an attempt may also carry a whole 1 MB
+         * page of a listing's Query, or a batch of 25 writes of a sweep.
+         */
+        static final CallBudget DYNAMODB = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5), 3);
         /** An inline log is up to 8 MiB: 3 s an attempt is 3 MB/s, far below what a function gets from S3. */
         static final CallBudget S3 = new CallBudget(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(6), 3);
         /**
