@@ -232,8 +232,8 @@ public final class LocalAws {
 
     /**
      * Whether concurrent conditional writes to one item are serialised, so that exactly one of them can pass its
-     * condition, as in DynamoDB and dynalite. moto checks and writes without a lock in a threaded server: two of
-     * 100 concurrent conditional UpdateItems sometimes both pass (2 rounds of 15 here, moto 5.2.1; RELIABILITY.md).
+     * condition, as in DynamoDB and dynalite. moto checks and writes without a lock in a threaded server: of 100
+     * concurrent conditional UpdateItems, two or three sometimes pass (moto 5.2.1; RELIABILITY.md).
      */
     public boolean serialisesConditionalWrites() {
         return emulator == Emulator.LOCAL;
