@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import lackey.emulators.S3ProxyServer;
 
 /**
  * What the local cloud runs, read from template.yaml: functions (SAM {@code Globals} merged, environment
@@ -28,9 +29,11 @@ public final class SamTemplate {
     private final List<BusDefinition> buses = new ArrayList<>();
     private final List<ClusterDefinition> clusters = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
+    private final JsonNode resources;
 
     private SamTemplate(JsonNode template, LocalNames names) {
         this.names = names;
+        this.resources = template.path("Resources");
         this.intrinsics = new Intrinsics(template, names);
         for (Map.Entry<String, JsonNode> parameter : template.path("Parameters").properties()) {
             JsonNode value = intrinsics.ref(parameter.getKey());
@@ -59,7 +62,8 @@ public final class SamTemplate {
                         intrinsics.physicalName(logicalId), simpleTable(intrinsics.resolve(properties))));
                 case "AWS::S3::Bucket" -> buckets.add(new BucketDefinition(logicalId, intrinsics.physicalName(logicalId),
                         properties.path("NotificationConfiguration").path("EventBridgeConfiguration")
-                                .path("EventBridgeEnabled").asBoolean(false)));
+                                .path("EventBridgeEnabled").asBoolean(false),
+                        corsRules(intrinsics.resolve(properties.path("CorsConfiguration")).path("CorsRules"))));
                 case "AWS::Events::EventBus" -> buses.add(new BusDefinition(logicalId, intrinsics.physicalName(logicalId)));
                 case "AWS::Events::Rule" -> rules.add(readRule(logicalId, template, intrinsics.resolve(properties), functionArns));
                 case "AWS::ECS::Cluster" -> clusters.add(new ClusterDefinition(logicalId,
@@ -69,6 +73,21 @@ public final class SamTemplate {
                 }
             }
         }
+    }
+
+    private static List<S3ProxyServer.CorsRule> corsRules(JsonNode rules) {
+        List<S3ProxyServer.CorsRule> read = new ArrayList<>();
+        for (JsonNode rule : rules) {
+            read.add(new S3ProxyServer.CorsRule(texts(rule.path("AllowedOrigins")), texts(rule.path("AllowedMethods")),
+                    texts(rule.path("AllowedHeaders"))));
+        }
+        return read;
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> texts = new ArrayList<>();
+        list.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     /** Reads template.yaml (CloudFormation short tags included) and resolves it with the local names. */
@@ -158,7 +177,8 @@ public final class SamTemplate {
             switch (event.getValue().path("Type").asText()) {
                 case "HttpApi" -> routes.add(new HttpRoute(
                         eventProperties.path("Method").asText("ANY").toUpperCase(Locale.ROOT).replace("*", "ANY"),
-                        eventProperties.path("Path").asText("$default"), logicalId));
+                        eventProperties.path("Path").asText("$default"), logicalId,
+                        authorizer(event.getValue().path("Properties"))));
                 case "Schedule", "ScheduleV2" -> {
                     String expression = text(eventProperties, "Schedule")
                             .or(() -> text(eventProperties, "ScheduleExpression"))
@@ -182,6 +202,16 @@ public final class SamTemplate {
         }
         functions.add(new FunctionDefinition(logicalId, functionName, handlerClass, handlerMethod, environment,
                 timeout, memory, routes, schedules));
+    }
+
+    /** A route's authorizer: its own, else its API's default (an implicit API has none), else NONE. */
+    private String authorizer(JsonNode eventProperties) {
+        JsonNode own = eventProperties.path("Auth").path("Authorizer");
+        if (own.isTextual()) {
+            return own.asText();
+        }
+        String api = eventProperties.path("ApiId").path("Ref").asText("");
+        return resources.path(api).path("Properties").path("Auth").path("DefaultAuthorizer").asText("NONE");
     }
 
     private RuleDefinition readRule(String logicalId, JsonNode template, JsonNode properties,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import lackey.emulators.S3ProxyServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -41,12 +42,26 @@ class SamTemplateTest {
     }
 
     @Test
+    void routesTakeTheirOwnAuthorizerElseTheApisDefault() {
+        java.util.Map<String, String> authorizers = new java.util.TreeMap<>();
+        project().routes().forEach(route -> authorizers.put(route.routeKey(), route.authorizer()));
+        assertEquals("NONE", authorizers.get("PUT /api/run/start/{id}"), "the simulation's call carries its token");
+        assertEquals("NONE", authorizers.get("POST /api/run/output-upload/{id}"));
+        assertEquals("AWS_IAM", authorizers.get("GET /api/runs"), "the API's DefaultAuthorizer");
+        assertEquals("AWS_IAM", authorizers.get("POST /api/run/{id}/inputs"));
+        assertTrue(project().routes().stream().filter(HttpRoute::needsIam).count() >= 8, authorizers.toString());
+    }
+
+    @Test
     void tableBucketAndBusGetLocalNames() {
         SamTemplate template = project();
         TableDefinition table = template.tables().stream().filter(t -> t.logicalId().equals("RunsTable")).findFirst().orElseThrow();
         assertEquals("lackey-runs", table.tableName());
         assertEquals("id", table.properties().path("KeySchema").path(0).path("AttributeName").asText());
-        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true)), template.buckets());
+        // the dashboard reads logs from the bucket's presigned URLs in the browser: GETs from any origin
+        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true,
+                List.of(new S3ProxyServer.CorsRule(List.of("*"), List.of("GET", "HEAD"), List.of("range"))))),
+                template.buckets());
         assertEquals(List.of(new BusDefinition("RunBus", "lackey")), template.buses());
     }
 
