@@ -239,7 +239,9 @@ class ExchangeFilesIT {
         JsonNode outputs = filesOf(id).body().get("outputs");
         assertEquals(List.of("result.csv"), outputs.findValuesAsText("name"));
         URI intoInputs = URI.create(upload.toString().replace("/out/result.csv", "/in/result.csv"));
-        assertEquals(403, put(intoInputs, "sneaky").statusCode(), "an output link cannot write elsewhere");
+        if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+            assertEquals(403, put(intoInputs, "sneaky").statusCode(), "an output link cannot write elsewhere");
+        }
 
         Answer stopped = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", id, b -> "token=" + token + "&ts=" + now + "&exit=0"));
         assertEquals(200, stopped.status(), stopped.rawBody());
