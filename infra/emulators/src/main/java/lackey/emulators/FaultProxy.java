@@ -340,13 +340,18 @@ public final class FaultProxy implements AutoCloseable {
                     writeMadeUp(toClient, request, fault);
                     continue;
                 }
-                if (upstream == null || upstream.isClosed()) {
-                    upstream = new Socket(upstreamHost, upstreamPort);
-                    upstream.setTcpNoDelay(true);
-                    open.add(upstream);
-                    fromUpstream = new BufferedInputStream(upstream.getInputStream());
-                    toUpstream = new BufferedOutputStream(upstream.getOutputStream());
+                // A connection of its own to the service for every request: one the service closed while it sat idle
+                // (Jetty does after a while, moto after every answer) would otherwise fail the next request midway.
+                if (upstream != null) {
+                    open.remove(upstream);
+                    closeQuietly(upstream);
+                    upstream = null;
                 }
+                upstream = new Socket(upstreamHost, upstreamPort);
+                upstream.setTcpNoDelay(true);
+                open.add(upstream);
+                fromUpstream = new BufferedInputStream(upstream.getInputStream());
+                toUpstream = new BufferedOutputStream(upstream.getOutputStream());
                 int refuse = request.operation().equals("PutEvents") ? entriesToRefuse.get() : 0;
                 if (refuse > 0) {
                     if (refuseEntries(head, fromClient, toClient, toUpstream, fromUpstream)) {
