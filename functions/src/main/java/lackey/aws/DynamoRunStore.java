@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lackey.run.ClientTime;
 import lackey.run.Deadline;
 import lackey.run.DeadlineKind;
@@ -49,11 +51,16 @@ public final class DynamoRunStore implements RunStore {
     @Override
     public void create(Run run, TokenHash tokenHash) {
         try {
-            dynamo.get().putItem(put -> put.tableName(table)
+            ServiceFailures.run("DynamoDB PutItem", () -> dynamo.get().putItem(put -> put.tableName(table)
                     .item(RunItems.item(run, tokenHash))
                     .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", RunItems.ID)));
+                    .expressionAttributeNames(Map.of("#id", RunItems.ID))));
         } catch (ConditionalCheckFailedException e) {
+            // An earlier attempt of this very PutItem may have been applied, its answer lost: the item then holds
+            // this run's token hash, which nobody else can have.
+            if (retried(e) && read(run.id()).map(item -> text(tokenHash.hex()).equals(item.get(RunItems.TOKEN_HASH))).orElse(false)) {
+                return;
+            }
             // Ids come from an atomic counter, so this means the counter item was reset by hand.
             throw new IllegalStateException("run id " + run.id() + " is already taken: was the id counter reset?", e);
         }
@@ -198,11 +205,13 @@ public final class DynamoRunStore implements RunStore {
             Map<String, AttributeValue> start = null;
             do {
                 Map<String, AttributeValue> from = start;
-                var page = dynamo.get().query(query -> query.tableName(table).indexName(BY_DEADLINE)
+                int limit = max - overdue.size();
+                var page = ServiceFailures.call("DynamoDB Query", () -> dynamo.get().query(query -> query.tableName(table)
+                        .indexName(BY_DEADLINE)
                         .keyConditionExpression(RunItems.LIVE_SHARD + " = :shard AND " + RunItems.DEADLINE + " <= :now")
                         .expressionAttributeValues(Map.of(":shard", text(liveShard), ":now", number(now.getEpochSecond())))
-                        .limit(max - overdue.size())
-                        .exclusiveStartKey(from));
+                        .limit(limit)
+                        .exclusiveStartKey(from)));
                 page.items().forEach(item -> overdue.add(RunItems.run(item)));
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null && overdue.size() < max);
@@ -263,11 +272,14 @@ public final class DynamoRunStore implements RunStore {
     @Override
     public List<Run> waitingFor(String awaitKey) {
         var runs = new ArrayList<Run>();
-        for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
-                .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
-                .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
-            page.items().forEach(item -> runs.add(RunItems.run(item)));
-        }
+        // the paginator calls DynamoDB as it is iterated, so the whole iteration is the call
+        ServiceFailures.run("DynamoDB Query", () -> {
+            for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
+                    .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
+                    .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
+                page.items().forEach(item -> runs.add(RunItems.run(item)));
+            }
+        });
         return runs;
     }
 
@@ -302,8 +314,13 @@ public final class DynamoRunStore implements RunStore {
 
     @Override
     public Optional<StoredRun> find(RunId id) {
-        var item = dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunItems.stored(item));
+        return read(id).map(RunItems::stored);
+    }
+
+    private Optional<Map<String, AttributeValue>> read(RunId id) {
+        var item = ServiceFailures.call("DynamoDB GetItem",
+                () -> dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item());
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     private Optional<Run> transition(RunId id, String update, String condition, Map<String, AttributeValue> values) {
@@ -314,16 +331,57 @@ public final class DynamoRunStore implements RunStore {
     private Optional<Map<String, AttributeValue>> transitionItem(RunId id, String update, String condition,
                                                                  Map<String, AttributeValue> values) {
         try {
-            var response = dynamo.get().updateItem(request -> request.tableName(table)
+            var response = ServiceFailures.call("DynamoDB UpdateItem", () -> dynamo.get().updateItem(request -> request.tableName(table)
                     .key(RunItems.key(id))
                     .updateExpression(update)
                     .conditionExpression(condition)
                     .expressionAttributeNames(STATUS_NAME)
                     .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW));
+                    .returnValues(ReturnValue.ALL_NEW)));
             return Optional.of(response.attributes());
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+            return retried(e) ? appliedEarlier(id, update, values) : Optional.empty();
         }
     }
+
+    /** Whether the SDK sent the call more than once: an earlier attempt may have been applied, its answer lost. */
+    private static boolean retried(ConditionalCheckFailedException refusal) {
+        return refusal.numAttempts() != null && refusal.numAttempts() > 1;
+    }
+
+    /**
+     * The item after a refused retry of this very update, if an earlier attempt applied it: the item still holds
+     * every value the update set from a placeholder (the receive time to the millisecond, a fresh token hash …),
+     * so the write is this call's own, and the call goes on as if its first answer had come back. Otherwise empty:
+     * the condition failed on someone else's change.
+     */
+    private Optional<Map<String, AttributeValue>> appliedEarlier(RunId id, String update, Map<String, AttributeValue> values) {
+        Optional<Map<String, AttributeValue>> item = read(id);
+        if (item.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher set = SET_CLAUSE.matcher(update);
+        if (!set.find()) {
+            return Optional.empty();
+        }
+        int compared = 0;
+        for (String assignment : set.group(1).split(",")) {
+            Matcher pair = PLACEHOLDER_ASSIGNMENT.matcher(assignment.strip());
+            if (pair.matches()) {
+                String attribute = STATUS_NAME.getOrDefault(pair.group(1), pair.group(1));
+                if (!values.get(pair.group(2)).equals(item.get().get(attribute))) {
+                    return Optional.empty();
+                }
+                compared++;
+            }
+        }
+        if (compared == 0) {
+            return Optional.empty();
+        }
+        FunctionLog.warn(id, "an earlier attempt of this update was applied; its answer was lost");
+        return item;
+    }
+
+    private static final Pattern SET_CLAUSE = Pattern.compile("^SET (.*?)(?: REMOVE .*)?$");
+    private static final Pattern PLACEHOLDER_ASSIGNMENT = Pattern.compile("(#?\\w+) = (:\\w+)");
 }

@@ -60,6 +60,9 @@ public final class LocalCloud implements AutoCloseable {
 
     private final Options options;
     private volatile LocalEventBus eventBus;
+    private volatile Dynalite dynalite;
+    private volatile S3ProxyServer s3proxy;
+    private ProjectLayout layout;
     private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
     private final List<Future<? extends AutoCloseable>> pending = new ArrayList<>();
     private final PrintStream log;
@@ -283,7 +286,7 @@ public final class LocalCloud implements AutoCloseable {
 
         // Everything slow starts side by side: S3Proxy (a JVM), dynalite (node), the function host JVMs,
         // and the SDK clients that create the table and bucket as soon as their emulator listens.
-        ProjectLayout layout = new ProjectLayout(options.projectRoot());
+        layout = new ProjectLayout(options.projectRoot());
         Future<Dynalite> dynalite = launch(() -> emulator(() -> Dynalite.start(layout, options.home().resolve("dynamodb"),
                 dynamoDbPort), dynamoDbPort, "DynamoDB: dynalite", "LACKEY_DYNAMODB_PORT"));
         template = SamTemplate.read(layout.templateYaml(), names);
@@ -320,6 +323,8 @@ public final class LocalCloud implements AutoCloseable {
         });
         awaitAll(List.of(tables, buckets, hosts));
         functions = take(hosts);
+        this.dynalite = await(dynalite);
+        this.s3proxy = await(s3proxy);
 
         simulations = new Simulations(options.workDir(), options.home().resolve("runs"), environment, log);
         started.push(simulations);
@@ -499,6 +504,32 @@ public final class LocalCloud implements AutoCloseable {
                     + new String(result.payload(), java.nio.charset.StandardCharsets.UTF_8));
         }
         return result.payload();
+    }
+
+    /**
+     * Kills dynalite at once, as a crash would (for tests of an outage): every DynamoDB call of the functions fails
+     * until {@link #restartDynamoDb()}. Its data stays in {@code $LACKEY_HOME/dynamodb}.
+     */
+    public synchronized void killDynamoDb() {
+        dynalite.kill();
+    }
+
+    /** Starts dynalite again, on the same port and the same data folder: the functions carry on where they were. */
+    public synchronized void restartDynamoDb() {
+        dynalite = Dynalite.start(layout, options.home().resolve("dynamodb"), dynamoDbEndpoint.getPort());
+        started.push(dynalite);
+    }
+
+    /** Kills S3Proxy at once, as a crash would; the bucket folder stays in {@code $LACKEY_HOME/s3}. */
+    public synchronized void killS3() {
+        s3proxy.kill();
+    }
+
+    /** Starts S3Proxy again, on the same port and the same bucket folder. */
+    public synchronized void restartS3() {
+        s3proxy = S3ProxyServer.start(layout, options.home().resolve("s3"), s3Endpoint.getPort(), s3proxy.accessKey(),
+                s3proxy.secretKey());
+        started.push(s3proxy);
     }
 
     /** The local EventBridge, for tests that make it refuse entries ({@link LocalEventBus#failNextEntries}). */
