@@ -72,6 +72,8 @@ public final class LocalCloud implements AutoCloseable {
     private Simulations simulations;
     private final LocalTopics topics;
     private FunctionHosts functions;
+    private LocalQueues queues;
+    private LocalEcs ecs;
     private Map<String, String> environment;
     private Path localEnvFile;
     private boolean closed;
@@ -298,12 +300,19 @@ public final class LocalCloud implements AutoCloseable {
         awaitAll(List.of(tables, buckets, hosts));
         functions = take(hosts);
 
+        queues = new LocalQueues(template.queues(), names.region(), log);
+        started.push(queues);
+        template.queueSubscriptions().forEach(subscription -> queues.subscribe(subscription, functions));
         simulations = new Simulations(options.workDir(), options.home().resolve("runs"), environment, log);
         started.push(simulations);
-        LocalEcs ecs = LocalEcs.start(ecsServer, template.clusters(), simulations, log);
+        // ECS tells of its tasks' state changes on the account's default bus, as on AWS.
+        ecs = LocalEcs.start(ecsServer, template.clusters(), simulations, log, task -> bus.putServiceEvent(
+                LocalEventBus.DEFAULT_BUS, "aws.ecs", "ECS Task State Change", List.of(task.arn()),
+                task.eventDetailJson().toString()));
         started.remove(unservedEcs); // the local ECS's close stops the server from now on
         started.push(ecs);
-        LocalRules rules = new LocalRules(template, functions, ecs, topics, apiUrl.toString(), options.home().resolve("s3"), log);
+        LocalRules rules = new LocalRules(template, functions, ecs, topics, queues, apiUrl.toString(),
+                options.home().resolve("s3"), log);
         started.push(rules);
         rules.start(bus);
         for (BucketDefinition bucket : template.buckets()) {
@@ -524,6 +533,16 @@ public final class LocalCloud implements AutoCloseable {
      */
     public List<LocalTopics.Message> snsMessages() {
         return topics.messages();
+    }
+
+    /** The local ECS, for tests that make its tasks fail to start ({@link LocalEcs#failNextTasks}). */
+    LocalEcs ecs() {
+        return ecs;
+    }
+
+    /** The template's queues (dead-letter queues), for tests that look into them. */
+    LocalQueues queues() {
+        return queues;
     }
 
     /** The processes of dispatched runs still running. */
