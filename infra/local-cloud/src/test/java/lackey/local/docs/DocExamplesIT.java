@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestFactory;
  * code) runs, top to bottom, in a fresh workspace with its
  * own local cloud started through {@code ./lackey local}, and shows the answer the doc says it shows. Commands
  * name the API as the docs do ({@code http://127.0.0.1:8000}); the test gives its local cloud free ports and
- * rewrites 8000-8004 in commands and answers. A read-only command whose answer is not there yet (a dispatched run
+ * rewrites 8000-8004 in commands and answers, and puts a {@link ContractProxy} where the commands meet the API, so
+ * that every answer they get is also held to openapi.yaml. A read-only command whose answer is not there yet (a dispatched run
  * still running) is repeated for a while, as a reader would look again; any other command runs once.
  */
 class DocExamplesIT {
@@ -93,22 +94,30 @@ class DocExamplesIT {
         Path scratch = Files.createTempDirectory("lackey-doc-scratch-");
         Ports ports = Ports.free();
         Map<String, String> environment = environment(ports);
+        // a home of its own: docs may tell readers to change ~ (a link in ~/.local/bin, a shell rc file)
+        Path home = Files.createDirectories(scratch.resolve("home"));
+        environment.put("HOME", home.toString());
         boolean passed = false;
         linkProject(workspace);
         try (var cloud = new LauncherCloud(workspace, environment, ports);
+             var contract = new ContractProxy(ports.port(0));
              var shell = new ExampleShell(workspace, scratch, environment)) {
+            Ports seen = ports.withApi(contract.port());
             for (var block : examples.blocks()) {
                 if (block.kind() != DocExamples.Kind.LOCAL) {
                     continue;
                 }
                 for (var command : block.commands()) {
-                    String text = ports.rewrite(command.text());
+                    String text = seen.rewrite(command.text());
                     if (text.startsWith("./lackey local")) {
                         cloud.start(text);
                         continue;
                     }
                     cloud.ensureStarted();
-                    run(doc, shell, command, text, ports);
+                    run(doc, shell, command, text, seen);
+                    List<String> violations = contract.drainViolations();
+                    assertTrue(violations.isEmpty(), where(doc, command) + "an answer breaks openapi.yaml:\n"
+                            + String.join("\n", violations) + "\n--- command:\n" + text);
                 }
             }
             passed = true;
@@ -229,6 +238,13 @@ class DocExamplesIT {
 
         int port(int index) {
             return ports.get(index);
+        }
+
+        /** The same ports, but the API's as {@code apiPort}: where the docs' commands are sent. */
+        Ports withApi(int apiPort) {
+            List<Integer> changed = new ArrayList<>(ports);
+            changed.set(0, apiPort);
+            return new Ports(List.copyOf(changed));
         }
 
         String rewrite(String text) {
