@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -194,7 +195,11 @@ final class LocalRules implements AutoCloseable {
         if (retryable && retries < policy.maximumRetryAttempts() && young) {
             log.println("[events] rule " + rule + ": delivery to target " + delivery.target().id() + " failed (" + errorCode
                     + "); trying again in " + backoff.toSeconds() + " s");
-            timer.schedule(() -> attempt(delivery, retries + 1), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                timer.schedule(() -> attempt(delivery, retries + 1), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                log.println("[events] rule " + rule + ": not tried again, the local cloud is stopping");
+            }
             return;
         }
         Map<String, String> attributes = new LinkedHashMap<>();

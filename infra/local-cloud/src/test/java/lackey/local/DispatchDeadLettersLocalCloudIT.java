@@ -63,6 +63,7 @@ class DispatchDeadLettersLocalCloudIT {
                 .filter(event -> event.contains("\"Run Scheduled\"") && event.contains("\"id\":" + id + ","))
                 .findFirst().orElseThrow();
         int told = events(LOCAL, "Run Launch Failed", ofRun(id)).size();
+        assertEquals(1, told, "the message is deleted once the function is done, its event published");
 
         // SQS delivers at least once: the same dead letter again
         LOCAL.cloud().queues().send(dispatchQueue().arn(), scheduled, Map.of("ERROR_CODE", "INVALID_PARAMETER",

@@ -136,6 +136,10 @@ class LaunchFailuresLocalCloudIT {
         assertTrue(lost.path("lostReason").asText().startsWith("container not launched after 3 attempts: task "), lost.toString());
         assertTrue(lost.path("lostReason").asText().endsWith("failed to start: ResourceInitializationError: unable to pull "
                 + "secrets or registry auth"), lost.toString());
+        long published = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events(LOCAL, "Run Launch Failed", ofRun(id)).size() < 3 && System.nanoTime() < published) {
+            Thread.sleep(50); // the function records, then publishes
+        }
         List<JsonNode> told = events(LOCAL, "Run Launch Failed", ofRun(id));
         assertEquals(List.of("SCHEDULED", "SCHEDULED", "LOST"), told.stream().map(e -> e.at("/detail/status").asText()).toList());
         String message = "\"lackey run " + id + " (never-launched) is LOST: " + lost.path("lostReason").asText() + "\"";
@@ -153,7 +157,13 @@ class LaunchFailuresLocalCloudIT {
         long id = schedule(LOCAL, "told-twice");
         JsonNode once = await(LOCAL, id, 15, run -> run.has("launchFailures"));
         JsonNode stopped = events(LOCAL, "ECS Task State Change", ofTaskOfRun(id)).getLast();
+        // the function records, then publishes: the run may show the failure a moment before its event is out
+        long published = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (events(LOCAL, "Run Launch Failed", ofRun(id)).isEmpty() && System.nanoTime() < published) {
+            Thread.sleep(50);
+        }
         int launchFailedEvents = events(LOCAL, "Run Launch Failed", ofRun(id)).size();
+        assertEquals(1, launchFailedEvents, "the failure was told once");
 
         // EventBridge delivers at least once: the same event again, through the rule, and straight to the function
         List<String> resources = new ArrayList<>();
