@@ -67,14 +67,16 @@ class TemplateTest {
             Map.entry("GetRunLogFunction", "lackey.api.GetRunLogHandler::handleRequest"),
             Map.entry("LogUploadFunction", "lackey.api.LogUploadHandler::handleRequest"),
             Map.entry("ListRunFilesFunction", "lackey.api.ListRunFilesHandler::handleRequest"),
-            Map.entry("RecordOutputFunction", "lackey.api.RecordOutputHandler::handleRequest"));
+            Map.entry("RecordOutputFunction", "lackey.api.RecordOutputHandler::handleRequest"),
+            Map.entry("InputUploadFunction", "lackey.api.InputUploadHandler::handleRequest"),
+            Map.entry("OutputUploadFunction", "lackey.api.OutputUploadHandler::handleRequest"));
 
     /** Routes the simulation calls with its run token; every other route is for operators. */
     private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}",
-            "PUT /api/run/heartbeat/{id}", "POST /api/run/log-upload/{id}");
+            "PUT /api/run/heartbeat/{id}", "POST /api/run/log-upload/{id}", "POST /api/run/output-upload/{id}");
     private static final Set<String> CONTRACT_OPERATOR_ROUTES = Set.of("POST /api/run", "GET /api/run/{id}", "GET /api/runs",
             "POST /api/runs",
-            "GET /api/run/{id}/log", "GET /api/run/{id}/files");
+            "GET /api/run/{id}/log", "GET /api/run/{id}/files", "POST /api/run/{id}/inputs");
 
     private static JsonNode template;
     private static JsonSchema samSchema;
@@ -371,6 +373,14 @@ class TemplateTest {
         }
         assertEquals(Map.of("s3:GetObject", "${RunsBucket.Arn}/exchange/*/in/*", "s3:PutObject", "${RunsBucket.Arn}/exchange/*/out/*"),
                 taskRole);
+    }
+
+    @Test
+    void uploadLinkFunctionsMayReadTheRunAndSignOnlyTheirSideOfTheFolder() {
+        assertEquals(Map.of("s3:PutObject", List.of("${RunsBucket.Arn}/exchange/*/in/*"), "dynamodb:GetItem", List.of("RunsTable")),
+                grants("InputUploadFunction"));
+        assertEquals(Map.of("s3:PutObject", List.of("${RunsBucket.Arn}/exchange/*/out/*"), "dynamodb:GetItem", List.of("RunsTable")),
+                grants("OutputUploadFunction"));
     }
 
     @Test
