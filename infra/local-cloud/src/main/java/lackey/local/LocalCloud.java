@@ -246,7 +246,8 @@ public final class LocalCloud implements AutoCloseable {
         long begin = System.nanoTime();
         int dynamoDbPort = freeIfZero(options.dynamoDbPort());
         int s3Port = freeIfZero(options.s3Port());
-        int eventBridgePort = freeIfZero(options.eventBridgePort());
+        // The bus is in this JVM: it binds port 0 itself, so no other socket can take a port chosen in advance.
+        int eventBridgePort = options.eventBridgePort();
         PortInUse.requireFree(options.apiPort(), "the API", "LACKEY_PORT");
         PortInUse.requireFree(dynamoDbPort, "DynamoDB: dynalite", "LACKEY_DYNAMODB_PORT");
         PortInUse.requireFree(s3Port, "S3: S3Proxy", "LACKEY_S3_PORT");
@@ -281,7 +282,6 @@ public final class LocalCloud implements AutoCloseable {
                 S3ProxyServer.DEFAULT_ACCESS_KEY, S3ProxyServer.DEFAULT_SECRET_KEY);
         dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
         s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
-        eventBridgeEndpoint = URI.create("http://127.0.0.1:" + eventBridgePort);
 
         // Everything slow starts side by side: S3Proxy (a JVM), dynalite (node), the function host JVMs,
         // and the SDK clients that create the table and bucket as soon as their emulator listens.
@@ -294,6 +294,7 @@ public final class LocalCloud implements AutoCloseable {
         LocalEventBus bus = take(launch(() -> emulator(() -> LocalEventBus.start(eventBridgePort, names.region(),
                 names.accountId()), eventBridgePort, "EventBridge: the local bus", "LACKEY_EVENTS_PORT")));
         eventBus = bus;
+        eventBridgeEndpoint = bus.endpoint();
 
         environment = localEnvironment(access);
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
