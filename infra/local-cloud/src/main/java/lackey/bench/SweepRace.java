@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  * {@code runs} tracked runs whose heartbeat timeout is {@value #HEARTBEAT_TIMEOUT} s; then, all at once,
  * {@code clients} simulations start, heartbeat and stop them (each in a random order; one in {@value #SLOW_ONE_IN}
  * pauses longer than its heartbeat timeout before its heartbeat, so the sweeper may declare it LOST under it), a few
- * operators cancel a random third of them, and the sweeper runs again and again. Afterwards every run must have ended
+ * operators cancel a random third of them, and the sweeper runs again and again. Beside them, one run in
+ * {@value #LATE_STARTERS_ONE_IN} more (a second, small sweep whose start timeout is {@value #LATE_START_TIMEOUT} s) is
+ * started between a second before and two seconds after its start deadline, so that its start races the sweeper's
+ * verdict. Afterwards every run must have ended
  * in exactly one final state, the one that what each client was told implies, with one terminal event on the bus;
  * no run may be left SCHEDULED or RUNNING, and no call may be answered 5xx.
  */
@@ -42,6 +45,12 @@ public final class SweepRace {
     private static final Duration SLOW_PAUSE = Duration.ofMillis(HEARTBEAT_TIMEOUT * 1000L + 700);
     /** Operators cancelling side by side. */
     private static final int CANCELLERS = 4;
+    /** One run in this many more is a late starter (at least {@value #LATE_STARTERS_AT_LEAST}): see {@link #run}. */
+    private static final int LATE_STARTERS_ONE_IN = 50;
+    private static final int LATE_STARTERS_AT_LEAST = 20;
+    /** The late starters' start timeout, in seconds, and the simulations that start them. */
+    private static final int LATE_START_TIMEOUT = 2;
+    private static final int LATE_STARTER_CLIENTS = 8;
     /** The calls of the race, in the order a run sees them. */
     public static final List<String> RACE_CALLS = List.of("sweep", "start", "heartbeat", "stop", "cancel", "sweeper");
 
@@ -51,15 +60,16 @@ public final class SweepRace {
     /**
      * What the race did and found.
      *
-     * @param runs     runs in the sweep
+     * @param runs     runs in the race: the sweep's and the late starters
+     * @param lateStarters runs of the late starters' sweep
      * @param wall     how long the race took, from the sweep's answer to the last call
      * @param finals   runs by final status, as read afterwards
      * @param outcomes how the races went, e.g. "cancel won" or "late stop of a LOST run", by count
      * @param sweeps   sweeper invocations during the race
      * @param problems every run whose end does not fit what its clients were told, every unexpected answer
      */
-    public record Result(int runs, int clients, Duration wall, Map<String, Integer> finals, Map<String, Integer> outcomes,
-                         int sweeps, List<String> problems) {
+    public record Result(int runs, int lateStarters, int clients, Duration wall, Map<String, Integer> finals,
+                         Map<String, Integer> outcomes, int sweeps, List<String> problems) {
 
         public boolean passed() {
             return problems.isEmpty();
@@ -105,9 +115,25 @@ public final class SweepRace {
         if (told.size() != runs) {
             problems.add("the sweep answered " + told.size() + " runs, not " + runs);
         }
+        // Late starters: a small sweep with a short start timeout, each started around its deadline, so that its start
+        // races the sweeper's verdict. Their deadline is the timeout after scheduling, truncated to the second.
+        int lateCount = Math.max(LATE_STARTERS_AT_LEAST, runs / LATE_STARTERS_ONE_IN);
+        StringBuilder late = new StringBuilder("{\"name\":\"race-late\",\"tags\":[\"" + tag + "\"],\"startTimeout\":"
+                + LATE_START_TIMEOUT + ",\"heartbeatTimeout\":" + HEARTBEAT_TIMEOUT + ",\"runs\":[");
+        for (int i = 0; i < lateCount; i++) {
+            late.append(i == 0 ? "" : ",").append("{\"late\":").append(i).append('}');
+        }
+        long lateScheduledAt = System.currentTimeMillis();
+        LoadClient.Answer lateScheduled = LifecycleLoad.expect(api.json("sweep", "POST", "/api/runs", late.append("]}").toString()),
+                201, "the late starters' sweep");
+        List<Told> lateStarters = new ArrayList<>();
+        lateScheduled.body().path("runs").forEach(run -> lateStarters.add(new Told(run.path("id").asLong(), run.path("token").asText())));
+        told.addAll(lateStarters);
+        long deadline = lateScheduledAt + LATE_START_TIMEOUT * 1000L;
 
         Random random = new Random();
         List<Told> simulations = new ArrayList<>(told);
+        simulations.removeAll(lateStarters);
         Collections.shuffle(simulations, random);
         List<Told> cancelled = new ArrayList<>(told);
         Collections.shuffle(cancelled, random);
@@ -116,7 +142,7 @@ public final class SweepRace {
         AtomicBoolean racing = new AtomicBoolean(true);
         AtomicInteger sweeps = new AtomicInteger();
         long begin = System.nanoTime();
-        try (ExecutorService pool = Executors.newFixedThreadPool(clients + CANCELLERS + 1)) {
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients + CANCELLERS + LATE_STARTER_CLIENTS + 1)) {
             Future<?> sweeper = pool.submit(() -> {
                 while (racing.get()) {
                     long at = System.nanoTime();
@@ -138,6 +164,22 @@ public final class SweepRace {
                     Random own = new Random();
                     for (Told run = toSimulate.poll(); run != null; run = toSimulate.poll()) {
                         simulate(api, run, own, problems);
+                    }
+                }));
+            }
+            // each late starter at its own moment, from a second before the deadline to two seconds after
+            List<long[]> startAt = new ArrayList<>();
+            for (int i = 0; i < lateStarters.size(); i++) {
+                startAt.add(new long[] {deadline - 1000 + random.nextInt(3000), i});
+            }
+            startAt.sort((a, b) -> Long.compare(a[0], b[0]));
+            ConcurrentLinkedQueue<long[]> toStartLate = new ConcurrentLinkedQueue<>(startAt);
+            for (int c = 0; c < LATE_STARTER_CLIENTS; c++) {
+                clientsDone.add(pool.submit(() -> {
+                    Random own = new Random();
+                    for (long[] next = toStartLate.poll(); next != null; next = toStartLate.poll()) {
+                        pause(Duration.ofMillis(Math.max(0, next[0] - System.currentTimeMillis())));
+                        simulate(api, lateStarters.get((int) next[1]), own, problems);
                     }
                 }));
             }
@@ -183,7 +225,8 @@ public final class SweepRace {
                 problems.add(kind + ": " + calls.serverErrors() + " calls answered 5xx or not at all " + calls.statuses());
             }
         });
-        return new Result(runs, clients, wall, new TreeMap<>(finals), new TreeMap<>(outcomes), sweeps.get(), List.copyOf(problems));
+        return new Result(told.size(), lateStarters.size(), clients, wall, new TreeMap<>(finals), new TreeMap<>(outcomes),
+                sweeps.get(), List.copyOf(problems));
     }
 
     /** One simulation: start, heartbeat (late, for one in SLOW_ONE_IN), stop with a log, whatever it is told. */
@@ -307,9 +350,9 @@ public final class SweepRace {
 
     /** Prints what the race did: the calls' table, the runs' ends, how the races went, and the checks. */
     public static void print(PrintStream out, Result result, LoadClient api) {
-        out.printf("a sweep of %,d runs raced by %d simulations, %d cancelling operators and the sweeper (%d sweeps) "
-                        + "in %.1f s%n", result.runs(), result.clients(), CANCELLERS, result.sweeps(),
-                result.wall().toNanos() / 1e9);
+        out.printf("a sweep of %,d runs (and %d late starters) raced by %d simulations, %d cancelling operators and the "
+                        + "sweeper (%d sweeps) in %.1f s%n", result.runs() - result.lateStarters(), result.lateStarters(),
+                result.clients(), CANCELLERS, result.sweeps(), result.wall().toNanos() / 1e9);
         LoadClient.printTable(out, api.allCalls(), RACE_CALLS, result.wall());
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("final states", result.finals());
