@@ -3,7 +3,9 @@ package lackey.aws;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Supplier;
+import lackey.run.LaunchRetries;
 import lackey.run.ParameterSweeps;
+import lackey.run.RecordLaunchFailure;
 import lackey.run.RecordOutput;
 import lackey.run.RunCatalog;
 import lackey.run.RunExchange;
@@ -127,6 +129,23 @@ public final class AwsRuns {
         RunLifecycle runs = lifecycle(config, credentials);
         return new RecordOutput(new DynamoOutputStore(dynamo(config, credentials), config.table()),
                 new EventBridgeOutputEvents(eventBridge, config.bus()), Clock.systemUTC(), runs::dispatchWaiting);
+    }
+
+    /** What the launch-failure function uses: configuration, retries and credentials from the environment Lambda sets. */
+    public static RecordLaunchFailure launchFailuresFromEnvironment() {
+        return launchFailures(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create(),
+                Config.launchRetries(System.getenv()));
+    }
+
+    /** A failed launch is one conditional write on the run (a read only when it changes nothing) and one event. */
+    public static RecordLaunchFailure launchFailures(Config config, AwsCredentialsProvider credentials, LaunchRetries retries) {
+        Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .build());
+        return new RecordLaunchFailure(new DynamoRunStore(dynamo(config, credentials), config.table()),
+                new EventBridgeRunEvents(eventBridge, config.bus()), retries, Clock.systemUTC());
     }
 
     private static Supplier<DynamoDbClient> dynamo(Config config, AwsCredentialsProvider credentials) {

@@ -3,6 +3,7 @@ package lackey.aws;
 import static lackey.aws.RunItems.number;
 import static lackey.aws.RunItems.text;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -156,7 +157,10 @@ public final class DynamoRunStore implements RunStore {
             set.append(", ").append(RunItems.MESSAGE).append(" = :message");
             values.put(":message", text(message));
         }, () -> remove.add(RunItems.MESSAGE));
-        String update = remove.isEmpty() ? set.toString() : set + " REMOVE " + String.join(", ", remove);
+        // counted in the same write, so concurrent heartbeats are all counted
+        values.put(":one", number(1));
+        String update = set + " ADD " + RunItems.HEARTBEAT_COUNT + " :one"
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         return transitionItem(id, update, "#status = :running AND " + RunItems.TOKEN_HASH + " = :hash", values)
                 .map(item -> capAtMaximumDuration(id, item));
     }
@@ -267,6 +271,68 @@ public final class DynamoRunStore implements RunStore {
                         + RunItems.DEADLINE_KIND + " = :start",
                 "#status = :scheduled AND " + RunItems.DEADLINE + " = :missed AND " + RunItems.DEADLINE_KIND + " = :dispatch",
                 values);
+    }
+
+    @Override
+    public Optional<Run> recordLaunchFailure(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                             int retries, Duration firstDelay) {
+        var values = launchFailureValues(launched, revoked, at, reason, retries);
+        values.put(":nowSeconds", number(at.getEpochSecond()));
+        values.put(":firstDelay", number(firstDelay.toSeconds()));
+        values.put(":dispatch", text(DeadlineKind.DISPATCH.name()));
+        values.put(":liveShard", text(RunItems.liveShard(id)));
+        // The delay doubles from one failure to the next without a read: launchBackoff holds the delay of the next
+        // retry, and DynamoDB can add but not multiply, so the next one is the last one added to itself.
+        String backoff = "if_not_exists(" + RunItems.LAUNCH_BACKOFF + ", :firstDelay)";
+        return transition(id,
+                "SET " + LAUNCH_FAILURE_SET + ", " + RunItems.DEADLINE + " = :nowSeconds + " + backoff + ", "
+                        + RunItems.LAUNCH_BACKOFF + " = " + backoff + " + " + backoff + ", "
+                        + RunItems.DEADLINE_KIND + " = :dispatch, " + RunItems.LIVE_SHARD + " = :liveShard"
+                        + " ADD " + RunItems.LAUNCH_FAILURES + " :one",
+                LAUNCH_FAILURE_CONDITION + " AND (attribute_not_exists(" + RunItems.LAUNCH_FAILURES + ") OR "
+                        + RunItems.LAUNCH_FAILURES + " < :retries)",
+                values);
+    }
+
+    @Override
+    public Optional<Run> markLaunchFailedLost(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                              int retries, String lostReason) {
+        var values = launchFailureValues(launched, revoked, at, reason, retries);
+        values.put(":lost", text(RunStatus.LOST.name()));
+        values.put(":lostShard", text(RunItems.statusShard(RunStatus.LOST, id)));
+        values.put(":lostReason", text(lostReason));
+        // a run that may not be launched again gives up at its first failure, counted or not
+        String earlier = retries == 0 ? "" : " AND " + RunItems.LAUNCH_FAILURES + " >= :retries";
+        if (retries == 0) {
+            values.remove(":retries");
+        }
+        return transition(id,
+                "SET " + LAUNCH_FAILURE_SET + ", #status = :lost, " + RunItems.STATUS_SHARD + " = :lostShard, "
+                        + RunItems.LOST_AT + " = :at, " + RunItems.LOST_REASON + " = :lostReason"
+                        + " ADD " + RunItems.LAUNCH_FAILURES + " :one"
+                        + " REMOVE " + String.join(", ", RunItems.LIVE_SHARD, RunItems.DEADLINE, RunItems.DEADLINE_KIND,
+                        RunItems.AWAIT_KEY, RunItems.LAUNCH_BACKOFF),
+                LAUNCH_FAILURE_CONDITION + earlier,
+                values);
+    }
+
+    /** What both launch-failure writes set: the failure's time and reason, and the revoked token's place taken. */
+    private static final String LAUNCH_FAILURE_SET = RunItems.LAUNCH_FAILED_AT + " = :at, "
+            + RunItems.LAUNCH_FAILURE_REASON + " = :reason, " + RunItems.TOKEN_HASH + " = :revoked";
+    /** Only a run still waiting to start, still holding the token the failed launch carried. */
+    private static final String LAUNCH_FAILURE_CONDITION = "#status = :scheduled AND " + RunItems.TOKEN_HASH + " = :launched";
+
+    private static HashMap<String, AttributeValue> launchFailureValues(TokenHash launched, TokenHash revoked, Instant at,
+                                                                       String reason, int retries) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":launched", text(launched.hex()));
+        values.put(":revoked", text(revoked.hex()));
+        values.put(":at", text(at.toString()));
+        values.put(":reason", text(reason));
+        values.put(":retries", number(retries));
+        values.put(":one", number(1));
+        return values;
     }
 
     @Override

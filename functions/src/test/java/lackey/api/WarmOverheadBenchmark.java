@@ -169,6 +169,18 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
+        public Optional<Run> recordLaunchFailure(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                                 int retries, java.time.Duration firstDelay) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> markLaunchFailedLost(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                                  int retries, String lostReason) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
         public java.util.List<Run> waitingFor(String awaitKey) {
             throw new UnsupportedOperationException("not measured");
         }

@@ -80,6 +80,8 @@ public final class LocalAws {
     /** Every event the bus delivered to the catch-all test rule (source lackey), as delivered. */
     public final List<String> delivered = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> running = new ArrayList<>();
+    /** The local bus when it is the emulator; null with moto, whose accepted events are recorded as PutEvents answers. */
+    private final LocalEventBus bus;
 
     private LocalAws(Emulator emulator) {
         this.emulator = emulator;
@@ -87,17 +89,17 @@ public final class LocalAws {
         URI dynamoEndpoint;
         URI s3Endpoint;
         URI eventsEndpoint;
-        LocalEventBus bus = null;
+        LocalEventBus localBus = null;
         switch (emulator) {
             case LOCAL -> {
                 try {
                     Path s3Home = Files.createTempDirectory("lackey-s3-");
                     Dynalite dynalite = started(Dynalite.start(null, 0));
                     S3ProxyServer s3proxy = started(S3ProxyServer.start(s3Home, 0, "lackey-test", "lackey-test-secret"));
-                    bus = started(LocalEventBus.start(0, REGION.id(), "000000000000"));
+                    localBus = started(LocalEventBus.start(0, REGION.id(), "000000000000"));
                     dynamoEndpoint = dynalite.endpoint();
                     s3Endpoint = s3proxy.endpoint();
-                    eventsEndpoint = bus.endpoint();
+                    eventsEndpoint = localBus.endpoint();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -110,6 +112,7 @@ public final class LocalAws {
             }
             default -> throw new IllegalStateException(emulator.name());
         }
+        bus = localBus;
         dynamoFaults = started(FaultProxy.start(FaultProxy.Service.DYNAMODB, dynamoEndpoint));
         s3Faults = started(FaultProxy.start(FaultProxy.Service.S3, s3Endpoint));
         eventFaults = started(FaultProxy.start(FaultProxy.Service.EVENTBRIDGE, eventsEndpoint));
@@ -171,6 +174,16 @@ public final class LocalAws {
                 delivered.add(event);
             }
         });
+    }
+
+    /**
+     * Waits until the events published so far have reached {@link #delivered}: the local bus delivers on threads of
+     * its own, while with moto an event is recorded before its PutEvents is answered.
+     */
+    public void awaitDeliveries(java.time.Duration timeout) throws InterruptedException {
+        if (bus != null && !bus.awaitDeliveries(timeout)) {
+            throw new IllegalStateException("the local bus was still delivering after " + timeout);
+        }
     }
 
     private <T extends AutoCloseable> T started(T part) {

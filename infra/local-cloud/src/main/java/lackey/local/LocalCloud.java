@@ -75,6 +75,8 @@ public final class LocalCloud implements AutoCloseable {
     private Simulations simulations;
     private final LocalTopics topics;
     private FunctionHosts functions;
+    private LocalQueues queues;
+    private LocalEcs ecs;
     private Map<String, String> environment;
     private Path localEnvFile;
     private boolean closed;
@@ -247,7 +249,8 @@ public final class LocalCloud implements AutoCloseable {
         long begin = System.nanoTime();
         int dynamoDbPort = freeIfZero(options.dynamoDbPort());
         int s3Port = freeIfZero(options.s3Port());
-        int eventBridgePort = freeIfZero(options.eventBridgePort());
+        // The bus is in this JVM: it binds port 0 itself, so no other socket can take a port chosen in advance.
+        int eventBridgePort = options.eventBridgePort();
         PortInUse.requireFree(options.apiPort(), "the API", "LACKEY_PORT");
         PortInUse.requireFree(dynamoDbPort, "DynamoDB: dynalite", "LACKEY_DYNAMODB_PORT");
         PortInUse.requireFree(s3Port, "S3: S3Proxy", "LACKEY_S3_PORT");
@@ -282,7 +285,6 @@ public final class LocalCloud implements AutoCloseable {
                 S3ProxyServer.DEFAULT_ACCESS_KEY, S3ProxyServer.DEFAULT_SECRET_KEY);
         dynamoDbEndpoint = URI.create("http://127.0.0.1:" + dynamoDbPort);
         s3Endpoint = URI.create("http://127.0.0.1:" + s3Port);
-        eventBridgeEndpoint = URI.create("http://127.0.0.1:" + eventBridgePort);
 
         // Everything slow starts side by side: S3Proxy (a JVM), dynalite (node), the function host JVMs,
         // and the SDK clients that create the table and bucket as soon as their emulator listens.
@@ -297,6 +299,7 @@ public final class LocalCloud implements AutoCloseable {
         LocalEventBus bus = take(launch(() -> emulator(() -> LocalEventBus.start(eventBridgePort, names.region(),
                 names.accountId()), eventBridgePort, "EventBridge: the local bus", "LACKEY_EVENTS_PORT")));
         eventBus = bus;
+        eventBridgeEndpoint = bus.endpoint();
 
         environment = localEnvironment(access);
         Map<String, String> lambdaEnv = new LinkedHashMap<>();
@@ -326,12 +329,19 @@ public final class LocalCloud implements AutoCloseable {
         this.dynalite = await(dynalite);
         this.s3proxy = await(s3proxy);
 
+        queues = new LocalQueues(template.queues(), names.region(), log);
+        started.push(queues);
+        template.queueSubscriptions().forEach(subscription -> queues.subscribe(subscription, functions));
         simulations = new Simulations(options.workDir(), options.home().resolve("runs"), environment, log);
         started.push(simulations);
-        LocalEcs ecs = LocalEcs.start(ecsServer, template.clusters(), simulations, log);
+        // ECS tells of its tasks' state changes on the account's default bus, as on AWS.
+        ecs = LocalEcs.start(ecsServer, template.clusters(), simulations, log, task -> bus.putServiceEvent(
+                LocalEventBus.DEFAULT_BUS, "aws.ecs", "ECS Task State Change", List.of(task.arn()),
+                task.eventDetailJson().toString()));
         started.remove(unservedEcs); // the local ECS's close stops the server from now on
         started.push(ecs);
-        LocalRules rules = new LocalRules(template, functions, ecs, topics, apiUrl.toString(), options.home().resolve("s3"), log);
+        LocalRules rules = new LocalRules(template, functions, ecs, topics, queues, apiUrl.toString(),
+                options.home().resolve("s3"), log);
         started.push(rules);
         rules.start(bus);
         for (BucketDefinition bucket : template.buckets()) {
@@ -585,6 +595,16 @@ public final class LocalCloud implements AutoCloseable {
      */
     public List<LocalTopics.Message> snsMessages() {
         return topics.messages();
+    }
+
+    /** The local ECS, for tests that make its tasks fail to start ({@link LocalEcs#failNextTasks}). */
+    LocalEcs ecs() {
+        return ecs;
+    }
+
+    /** The template's queues (dead-letter queues), for tests that look into them. */
+    LocalQueues queues() {
+        return queues;
     }
 
     /** The processes of dispatched runs still running. */
