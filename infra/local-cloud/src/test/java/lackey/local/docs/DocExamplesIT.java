@@ -233,17 +233,42 @@ class DocExamplesIT {
     /** Five free ports standing for the docs' 8000-8004. */
     record Ports(List<Integer> ports) {
 
+        /**
+         * Five ports free now, chosen below the kernel's ephemeral range: ports are handed to {@code ./lackey local}
+         * before it binds them, and a port of that range can meanwhile become the local end of any outgoing
+         * connection on the machine (a parallel build's test once took the S3 port so).
+         */
         static Ports free() throws IOException {
+            int ephemeralStart = ephemeralRangeStart();
+            var random = java.util.concurrent.ThreadLocalRandom.current();
             List<ServerSocket> sockets = new ArrayList<>();
             try {
-                for (int i = 0; i < 5; i++) {
-                    sockets.add(new ServerSocket(0));
+                while (sockets.size() < 5) {
+                    int candidate = random.nextInt(10_000, ephemeralStart);
+                    try {
+                        sockets.add(new ServerSocket(candidate));
+                    } catch (IOException taken) {
+                        // in use: try another
+                    }
                 }
                 return new Ports(sockets.stream().map(ServerSocket::getLocalPort).toList());
             } finally {
                 for (ServerSocket socket : sockets) {
                     socket.close();
                 }
+            }
+        }
+
+        private static int ephemeralRangeStart() {
+            try {
+                // read as a stream: procfs reports a size its files do not have, and Files.readString trusts it
+                String range;
+                try (var in = Files.newInputStream(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+                    range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
+                }
+                return Math.max(12_000, Integer.parseInt(range.split("\\s+")[0]));
+            } catch (IOException | RuntimeException notLinux) {
+                return 32_768; // IANA's dynamic range starts at 49152; Linux's default at 32768: below both
             }
         }
 
