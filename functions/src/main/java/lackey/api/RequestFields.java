@@ -67,6 +67,25 @@ final class RequestFields {
         return values.stream().findFirst();
     }
 
+    /** A yes-or-no field: a JSON boolean, or {@code true} / {@code false} in a form; false when absent. */
+    boolean flag(String name) {
+        if (json != null) {
+            JsonNode value = json.get(name);
+            if (value == null || value.isNull()) {
+                return false;
+            }
+            if (!value.isBoolean()) {
+                throw new InvalidInput(name + " must be true or false");
+            }
+            return value.booleanValue();
+        }
+        return switch (text(name).orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidInput(name + " must be true or false");
+        };
+    }
+
     /** A list of texts: a JSON array, or repeated / comma-separated form fields, empty items included. */
     List<String> list(String name) {
         if (json != null) {

@@ -4,7 +4,7 @@ import lackey.run.OutputFile;
 import lackey.run.RunSpec;
 import lackey.run.Timeouts;
 
-/** Reads a run spec (name, command, params, tags, timeouts, waitFor) from request fields, form or JSON alike. */
+/** Reads a run spec (name, command, params, tags, timeouts, waitFor, wrap) from request fields, form or JSON alike. */
 final class RunSpecs {
 
     private RunSpecs() {
@@ -17,6 +17,7 @@ final class RunSpecs {
                 fields.scalars("params"),
                 fields.list("tags"),
                 Timeouts.parse(fields.text("startTimeout"), fields.text("heartbeatTimeout"), fields.text("maxDuration")),
-                fields.text("waitFor").filter(text -> !text.isBlank()).map(OutputFile::parse));
+                fields.text("waitFor").filter(text -> !text.isBlank()).map(OutputFile::parse),
+                fields.flag("wrap"));
     }
 }

@@ -15,9 +15,11 @@ import java.util.Optional;
  *
  * @param params scalar values only: {@link String}, {@link BigDecimal} or {@link Boolean}
  * @param waitFor another run's output this run waits for: it is dispatched when that file lands (a pipeline)
+ * @param wrap    whether the dispatched command runs under the curl-only wrapper, which reports the run's start,
+ *                heartbeats, log, outputs and stop for it (so any command can be a simulation); needs a command
  */
 public record RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
-                      Timeouts timeouts, Optional<OutputFile> waitFor) {
+                      Timeouts timeouts, Optional<OutputFile> waitFor, boolean wrap) {
 
     static final int MAX_NAME = 200;
     static final int MAX_COMMAND = 4096;
@@ -46,6 +48,15 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
         if (waitFor.isPresent() && command.isEmpty()) {
             throw new InvalidInput("waitFor needs a command: only a dispatched run can wait for a file");
         }
+        if (wrap && command.isEmpty()) {
+            throw new InvalidInput("wrap needs a command: the wrapper runs a dispatched run's command and reports for it");
+        }
+    }
+
+    /** A spec that is not wrapped. */
+    public RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
+                   Timeouts timeouts, Optional<OutputFile> waitFor) {
+        this(name, command, params, tags, timeouts, waitFor, false);
     }
 
     /** A spec that waits for nothing. */

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What someone asks of a parameter sweep: the fields every run shares (name, command, shared params, tags,
@@ -47,7 +48,8 @@ public record SweepSpec(RunSpec common, List<Map<String, Object>> runs) {
             params.putAll(own);
             RunSpec checked;
             try {
-                checked = new RunSpec(common.name(), common.command(), params, common.tags(), common.timeouts());
+                checked = new RunSpec(common.name(), common.command(), params, common.tags(), common.timeouts(),
+                        Optional.empty(), common.wrap());
             } catch (InvalidInput e) {
                 throw new InvalidInput("run " + (i + 1) + " of the sweep: " + e.getMessage());
             }
@@ -115,7 +117,8 @@ public record SweepSpec(RunSpec common, List<Map<String, Object>> runs) {
     public RunSpec spec(int index, String sweepTag) {
         var tags = new ArrayList<>(common.tags());
         tags.add(sweepTag);
-        return new RunSpec(common.name(), common.command(), runs.get(index), tags, common.timeouts());
+        return new RunSpec(common.name(), common.command(), runs.get(index), tags, common.timeouts(), Optional.empty(),
+                common.wrap());
     }
 
     /** The tag every run of a sweep carries, named after its first run: {@code GET /api/runs?tag=sweep-17}. */

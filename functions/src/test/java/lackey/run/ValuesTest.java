@@ -107,6 +107,18 @@ class ValuesTest {
     }
 
     @Test
+    void onlyARunWithACommandCanBeWrapped() {
+        var wrapped = new RunSpec("w", Optional.of("python train.py"), Map.of(), List.of(), Timeouts.DEFAULTS,
+                Optional.empty(), true);
+        assertTrue(wrapped.wrap() && wrapped.dispatched());
+        assertFalse(new RunSpec("w", Optional.of("sh x.sh"), Map.of(), List.of()).wrap(), "not wrapped unless asked");
+        InvalidInput refused = assertThrows(InvalidInput.class, () -> new RunSpec("w", Optional.empty(), Map.of(),
+                List.of(), Timeouts.DEFAULTS, Optional.empty(), true));
+        assertEquals("wrap needs a command: the wrapper runs a dispatched run's command and reports for it",
+                refused.getMessage());
+    }
+
+    @Test
     void specRejectsNestedParamsAndMissingName() {
         assertThrows(InvalidInput.class, () -> new RunSpec("x", Optional.empty(), Map.of("deep", Map.of()), List.of()));
         assertThrows(InvalidInput.class, () -> new RunSpec(null, Optional.empty(), Map.of(), List.of()));
