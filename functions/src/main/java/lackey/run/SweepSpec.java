@@ -48,7 +48,8 @@ public record SweepSpec(RunSpec common, List<Map<String, Object>> runs) {
             params.putAll(own);
             RunSpec checked;
             try {
-                checked = new RunSpec(common.name(), common.command(), params, common.tags(), common.timeouts(),
+                // a run's own params come from the request: they are held to its rules, as the shared ones were
+                checked = RunSpec.requested(common.name(), common.command(), params, common.tags(), common.timeouts(),
                         Optional.empty(), common.wrap());
             } catch (InvalidInput e) {
                 throw new InvalidInput("run " + (i + 1) + " of the sweep: " + e.getMessage());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import lackey.emulators.S3ProxyServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,10 @@ class SamTemplateTest {
         TableDefinition table = template.tables().stream().filter(t -> t.logicalId().equals("RunsTable")).findFirst().orElseThrow();
         assertEquals("lackey-runs", table.tableName());
         assertEquals("id", table.properties().path("KeySchema").path(0).path("AttributeName").asText());
-        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true)), template.buckets());
+        // the dashboard reads logs from the bucket's presigned URLs in the browser: GETs from any origin
+        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true,
+                List.of(new S3ProxyServer.CorsRule(List.of("*"), List.of("GET", "HEAD"), List.of("range"))))),
+                template.buckets());
         assertEquals(List.of(new BusDefinition("RunBus", "lackey")), template.buses());
     }
 
@@ -76,6 +80,29 @@ class SamTemplateTest {
         assertEquals("$.detail.token", transformer.inputPathsMap().get("token"));
         assertFalse(transformer.inputTemplate().contains("${"), "Fn::Sub is resolved: " + transformer.inputTemplate());
         assertTrue(target.function().isEmpty());
+    }
+
+    @Test
+    void deadLetterQueuesRetryPoliciesAndTheQueuesReaderAreRead() {
+        SamTemplate template = project();
+        assertEquals(List.of("lackey-dispatch-dead-letter", "lackey-event-targets-dead-letter"),
+                template.queues().stream().map(QueueDefinition::name).sorted().toList());
+        QueueDefinition dispatch = template.queues().stream().filter(q -> q.logicalId().equals("DispatchDeadLetterQueue"))
+                .findFirst().orElseThrow();
+        assertEquals("arn:aws:sqs:us-east-1:000000000000:lackey-dispatch-dead-letter", dispatch.arn());
+        assertEquals(java.time.Duration.ofSeconds(120), dispatch.visibilityTimeout());
+        assertEquals(List.of(new QueueSubscription(dispatch.arn(), "RecordLaunchFailureFunction", 10, true)),
+                template.queueSubscriptions());
+
+        RuleTarget ecs = template.rules().stream().filter(r -> r.logicalId().equals("DispatchRunRule")).findFirst()
+                .orElseThrow().targets().getFirst();
+        assertEquals(new RetryPolicy(185, java.time.Duration.ofHours(1)), ecs.retryPolicy());
+        assertEquals(java.util.Optional.of(dispatch.arn()), ecs.deadLetterArn());
+        RuleTarget sweeper = template.rules().stream().filter(r -> r.logicalId().equals("SweepRunsFunctionEveryMinute"))
+                .findFirst().orElseThrow().targets().getFirst();
+        assertEquals(new RetryPolicy(2, java.time.Duration.ofSeconds(60)), sweeper.retryPolicy(), "a SAM event's policy");
+        assertEquals(java.util.Optional.of("arn:aws:sqs:us-east-1:000000000000:lackey-event-targets-dead-letter"),
+                sweeper.deadLetterArn());
     }
 
     @Test
