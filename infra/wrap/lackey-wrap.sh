@@ -282,14 +282,14 @@ lw_over_for_command() {
   kill -USR1 "$lw_main"
 }
 
-# lw_refused WHAT: the API refused a report while the command runs. A 409 that says the run is CANCELLED, or a
-# 403 (the token no longer works: the run was dispatched again with a new one), ends the run for this command.
+# lw_refused WHAT: the API refused a report while the command runs. A 409 that says the run is CANCELLED (the API
+# names the state in its message only), or a 403 wrong_token (the run was dispatched again with a new token), ends
+# the run for this command.
 lw_refused() {
   lw_msg=$(lw_field message "$lw_p.body")
-  printf '%s\n' "$1" >> "$lw_work/refused"
-  case $lw_code:$lw_msg in
-    403:*) lw_over_for_command "the API refused to $1 with the run's token ($lw_msg, HTTP 403)" ;;
-    409:*" is CANCELLED"*) lw_over_for_command "run $lw_id was cancelled" ;;
+  case $lw_code:$(lw_field error "$lw_p.body"):$lw_msg in
+    403:wrong_token:*) lw_over_for_command "the API refused to $1 with the run's token ($lw_msg, HTTP 403)" ;;
+    409:*:*" is CANCELLED"*) lw_over_for_command "run $lw_id was cancelled" ;;
     *) lw_say "the API refused to $1: $lw_msg (HTTP $lw_code)" ;;
   esac
 }
@@ -330,9 +330,11 @@ lw_schedule() {
       000\ *)
         lw_say "could not schedule the run: it may have reached the API, whose answer did not come back ($(lw_problem));" \
           "it is not sent again, so as not to schedule two runs"
+        printf 'schedule the run\n' >> "$lw_work/refused"
         return 1 ;;
       *)
         lw_say "the API refused to schedule the run: $(lw_field message "$lw_p.body") (HTTP ${lw_code%% *})"
+        printf 'schedule the run\n' >> "$lw_work/refused"
         return 1 ;;
     esac
     lw_time_left
@@ -346,7 +348,7 @@ lw_schedule() {
 lw_report_start() {
   lw_ready reporter
   if [ ! -s "$lw_work/id" ]; then
-    lw_schedule || { printf 'schedule the run\n' >> "$lw_work/refused"; exit 0; }
+    lw_schedule || exit 0
     lw_format=
   fi
   read -r lw_id < "$lw_work/id"
@@ -362,7 +364,8 @@ lw_report_start() {
     --data-urlencode "token@$lw_token" -d "ts=$lw_started_at" "$@" || exit 0
   case $lw_code in
     2??) : > "$lw_work/started" ;;
-    *) lw_refused "report the start" ;;
+    *) printf 'report the start\n' >> "$lw_work/refused"
+       lw_refused "report the start" ;;
   esac
 }
 
