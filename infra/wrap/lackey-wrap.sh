@@ -639,8 +639,10 @@ if [ "$lw_size" -le 5000000 ] && [ "$(LC_ALL=C tr -d '\11\12\15\40-\176' < "$lw_
   [ $((lw_encoded + 200)) -gt 5000000 ] || lw_inline=1
 fi
 if [ -n "$lw_inline" ]; then
+  # curl sends an empty file's field as nothing at all, not "log=": the API refuses the form's empty pair
+  if [ "$lw_size" -eq 0 ]; then set -- -d "log="; else set -- --data-urlencode "log@$lw_log"; fi
   lw_call "$lw_work/stop" "report the stop" PUT "/api/run/stop/$lw_id" --data-urlencode "token@$lw_token" \
-    -d "ts=$lw_ts" -d "exit=$lw_reported" --data-urlencode "log@$lw_log" || lw_gave_up "report the stop"
+    -d "ts=$lw_ts" -d "exit=$lw_reported" "$@" || lw_gave_up "report the stop"
   case $lw_code in 413) lw_inline= ;; esac # too large after all: upload it
 fi
 if [ -z "$lw_inline" ]; then

@@ -222,6 +222,15 @@ class CurlWrapperIT {
     }
 
     @Test
+    void directCommandWithoutOutputFinishesWithAnEmptyLog() throws Exception {
+        CurlWrapper.Result wrapped = wrapper().run("--name", "direct-silent", "--", "true");
+        assertEquals(0, wrapped.exitCode(), wrapped.toString());
+        long id = runOf(wrapped.err());
+        assertTrue(wrapped.err().endsWith("lackey-wrap: run " + id + " FINISHED, exit 0\n"), wrapped.err());
+        assertEquals("FINISHED", run(id).path("status").asText(), "the API took the stop with its empty log: " + run(id));
+    }
+
+    @Test
     void directCommandThatFailsFailsWithItsExitStatus() throws Exception {
         CurlWrapper.Result wrapped = wrapper().run("--", "sh", "-c", "echo diverged; exit 3");
         assertEquals(3, wrapped.exitCode(), wrapped.toString());

@@ -90,6 +90,17 @@ class CurlWrapperTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"dash", "busybox"})
+    void aCommandWithoutOutputStopsWithAnEmptyLogFieldNotAnEmptyPair(String shell) {
+        CurlWrapper.Result wrapped = under(shell).run("--heartbeat", "0", "--", "true");
+        assertEquals(0, wrapped.exitCode(), wrapped.toString());
+        Call stop = api.calls("PUT /api/run/stop/7").getFirst();
+        assertEquals("", stop.field("log"), stop.text());
+        assertFalse(stop.text().contains("&&") || stop.text().startsWith("&") || stop.text().endsWith("&"),
+                "the API refuses a form with an empty pair: " + stop.text());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dash", "busybox"})
     void aRetryIsTheVerySameRequest(String shell) {
         api.answer("PUT /api/run/start/", new Answer(503, "{\"message\":\"Service Unavailable\"}"), new Answer(502, ""))
                 .answer("PUT /api/run/stop/", new Answer(500, "{\"error\":\"internal_error\",\"message\":\"a bug\"}"),
