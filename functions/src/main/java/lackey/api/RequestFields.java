@@ -109,6 +109,25 @@ final class RequestFields {
         return single(name).map(bytes -> nonEmpty(name, utf8(name, bytes)));
     }
 
+    /** A yes-or-no field: a JSON boolean, or {@code true} / {@code false} in a form; false when absent. */
+    boolean flag(String name) {
+        if (json != null) {
+            JsonNode value = json.get(name);
+            if (value == null || value.isNull()) {
+                return false;
+            }
+            if (!value.isBoolean()) {
+                throw new InvalidInput(name + " must be true or false");
+            }
+            return value.booleanValue();
+        }
+        return switch (text(name).orElse("false")) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new InvalidInput(name + " must be true or false");
+        };
+    }
+
     /**
      * A single whole-number field, as its text: in a form that is the value sent; in JSON a string, or an integer
      * (written as its digits; a fraction or an exponent is refused). Whether the text is a number in the one form

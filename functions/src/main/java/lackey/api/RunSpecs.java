@@ -7,12 +7,12 @@ import lackey.run.OutputFile;
 import lackey.run.RunSpec;
 import lackey.run.Timeouts;
 
-/** Reads a run spec (name, command, params, tags, timeouts, waitFor) from request fields, form or JSON alike. */
+/** Reads a run spec (name, command, params, tags, timeouts, waitFor, wrap) from request fields, form or JSON alike. */
 final class RunSpecs {
 
     /** The fields of a run spec that every way of scheduling takes: a single run, a sweep, a recurring rule. */
     static final Set<String> FIELDS = Set.of("name", "command", "params", "tags", "startTimeout", "heartbeatTimeout",
-            "maxDuration");
+            "maxDuration", "wrap");
 
     private RunSpecs() {
     }
@@ -31,6 +31,7 @@ final class RunSpecs {
                 fields.scalars("params"),
                 fields.list("tags"),
                 Timeouts.parse(fields.number("startTimeout"), fields.number("heartbeatTimeout"), fields.number("maxDuration")),
-                fields.text("waitFor").map(OutputFile::parse));
+                fields.text("waitFor").map(OutputFile::parse),
+                fields.flag("wrap"));
     }
 }

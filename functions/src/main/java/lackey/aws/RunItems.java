@@ -38,6 +38,7 @@ final class RunItems {
     static final String PARAMS = "params";
     static final String TAGS = "tags";
     static final String DISPATCH = "dispatch";
+    static final String WRAP = "wrap";
     static final String SCHEDULED_AT = "scheduledAt";
     static final String STARTED_TS = "startedTs";
     static final String STARTED_AT = "startedAt";
@@ -115,6 +116,9 @@ final class RunItems {
         item.put(STATUS, text(run.status().name()));
         item.put(TOKEN_HASH, text(tokenHash.hex()));
         item.put(DISPATCH, AttributeValue.fromBool(run.spec().dispatched()));
+        if (run.spec().wrap()) {
+            item.put(WRAP, AttributeValue.fromBool(true)); // absent means false: runs stored before it existed too
+        }
         item.put(SCHEDULED_AT, text(run.scheduledAt().toString()));
         item.put(LIST_SHARD, text(listShard(run.id())));
         item.put(STATUS_SHARD, text(statusShard(run.status(), run.id())));
@@ -203,7 +207,8 @@ final class RunItems {
                 optionalLong(item, HEARTBEAT_TIMEOUT).map(Duration::ofSeconds),
                 optionalLong(item, MAX_DURATION).map(Duration::ofSeconds).orElse(Timeouts.DEFAULT_MAX_DURATION));
         var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts,
-                optionalText(item, AWAIT_KEY).flatMap(OutputFile::fromKey));
+                optionalText(item, AWAIT_KEY).flatMap(OutputFile::fromKey),
+                Optional.ofNullable(item.get(WRAP)).map(AttributeValue::bool).orElse(false));
         Optional<LogRef> log = optionalText(item, LOG_LOCATION)
                 .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n()), optionalText(item, LOG_SHA256),
                         item.containsKey(LOG_UTF8) && Boolean.TRUE.equals(item.get(LOG_UTF8).bool())));

@@ -43,6 +43,8 @@ public final class RunJson {
         json.put("status", run.status().name());
         run.spec().command().ifPresent(command -> json.put("command", command));
         json.put("dispatch", run.spec().dispatched());
+        // always there, as dispatch is: the dispatch rules of template.yaml match "Run Scheduled" on it
+        json.put("wrap", run.spec().wrap());
         // only while it waits: an ended run's store item has no awaitKey either, this is the second line of defence
         run.spec().waitFor().filter(output -> run.status() == RunStatus.SCHEDULED)
                 .ifPresent(output -> json.put("waitingFor", output.reference()));

@@ -18,9 +18,11 @@ import java.util.Optional;
  *
  * @param params scalar values only: {@link String}, {@link BigDecimal} or {@link Boolean}
  * @param waitFor another run's output this run waits for: it is dispatched when that file lands (a pipeline)
+ * @param wrap    whether the dispatched command runs under the curl-only wrapper, which reports the run's start,
+ *                heartbeats, log, outputs and stop for it (so any command can be a simulation); needs a command
  */
 public record RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
-                      Timeouts timeouts, Optional<OutputFile> waitFor) {
+                      Timeouts timeouts, Optional<OutputFile> waitFor, boolean wrap) {
 
     static final int MAX_NAME = 200;
     static final int MAX_COMMAND = 4096;
@@ -51,6 +53,15 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
         if (waitFor.isPresent() && command.isEmpty()) {
             throw new InvalidInput("waitFor needs a command: only a dispatched run can wait for a file");
         }
+        if (wrap && command.isEmpty()) {
+            throw new InvalidInput("wrap needs a command: the wrapper runs a dispatched run's command and reports for it");
+        }
+    }
+
+    /** A spec that is not wrapped. */
+    public RunSpec(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
+                   Timeouts timeouts, Optional<OutputFile> waitFor) {
+        this(name, command, params, tags, timeouts, waitFor, false);
     }
 
     /** A spec that waits for nothing. */
@@ -71,7 +82,7 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
      * ({@link #checkedNumber}), so that a param never fails at the write.
      */
     public static RunSpec requested(String name, Optional<String> command, Map<String, Object> params, List<String> tags,
-                                    Timeouts timeouts, Optional<OutputFile> waitFor) {
+                                    Timeouts timeouts, Optional<OutputFile> waitFor, boolean wrap) {
         if (name != null) {
             TextField.singleLine("name", name);
         }
@@ -97,12 +108,12 @@ public record RunSpec(String name, Optional<String> command, Map<String, Object>
                 }
             }
         }
-        return new RunSpec(name, command, params, tags, timeouts, waitFor);
+        return new RunSpec(name, command, params, tags, timeouts, waitFor, wrap);
     }
 
     /** {@link #requested} with the same fields as {@code spec} and other params: one run of a sweep. */
     public static RunSpec requested(RunSpec spec, Map<String, Object> params, List<String> tags) {
-        return requested(spec.name(), spec.command(), params, tags, spec.timeouts(), spec.waitFor());
+        return requested(spec.name(), spec.command(), params, tags, spec.timeouts(), spec.waitFor(), spec.wrap());
     }
 
     /** A run with a command is dispatched: its "Run Scheduled" event starts the simulation. */

@@ -50,7 +50,7 @@ public record SweepSpec(RunSpec common, List<Map<String, Object>> runs) {
             try {
                 // a run's own params come from the request: they are held to its rules, as the shared ones were
                 checked = RunSpec.requested(common.name(), common.command(), params, common.tags(), common.timeouts(),
-                        Optional.empty());
+                        Optional.empty(), common.wrap());
             } catch (InvalidInput e) {
                 throw new InvalidInput("run " + (i + 1) + " of the sweep: " + e.getMessage());
             }
@@ -118,7 +118,8 @@ public record SweepSpec(RunSpec common, List<Map<String, Object>> runs) {
     public RunSpec spec(int index, String sweepTag) {
         var tags = new ArrayList<>(common.tags());
         tags.add(sweepTag);
-        return new RunSpec(common.name(), common.command(), runs.get(index), tags, common.timeouts());
+        return new RunSpec(common.name(), common.command(), runs.get(index), tags, common.timeouts(), Optional.empty(),
+                common.wrap());
     }
 
     /** The tag every run of a sweep carries, named after its first run: {@code GET /api/runs?tag=sweep-17}. */

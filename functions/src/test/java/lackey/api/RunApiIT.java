@@ -119,6 +119,41 @@ class RunApiIT {
     }
 
     @Test
+    void aRunScheduledWithWrapIsShownAndPublishedSoAsToRunUnderTheWrapper() throws IOException {
+        var form = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json", 0,
+                b -> "name=wrapped&command=python+train.py&wrap=true"));
+        assertEquals(201, form.status(), form.rawBody());
+        JsonNode run = json(form);
+        assertTrue(run.get("wrap").asBoolean() && run.get("dispatch").asBoolean(), run.toString());
+        JsonNode scheduled = eventsOf(run.get("id").asLong(), 1).getFirst();
+        assertTrue(scheduled.at("/detail/wrap").asBoolean(), "the wrapped dispatch rule matches on it: " + scheduled);
+        JsonNode view = json(SampleEvents.invoke(get, SampleEvents.http("get-run.json", run.get("id").asLong(), b -> b)));
+        assertTrue(view.get("wrap").asBoolean(), "stored: " + view);
+
+        var plain = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-json.json"));
+        JsonNode unwrapped = json(plain);
+        assertFalse(unwrapped.get("wrap").asBoolean(), "false unless asked, and always shown: " + unwrapped);
+        assertFalse(eventsOf(unwrapped.get("id").asLong(), 1).getFirst().at("/detail/wrap").asBoolean(true),
+                "the plain dispatch rule matches wrap false");
+        var json = SampleEvents.invoke(schedule, SampleEvents.withBody(SampleEvents.http("schedule-run-json.json"),
+                "application/json", "{\"name\":\"w\",\"command\":\"sh x.sh\",\"wrap\":true}"));
+        assertTrue(json(json).get("wrap").asBoolean(), json.rawBody());
+    }
+
+    @Test
+    void wrapIsTrueOrFalseAndNeedsACommand() throws IOException {
+        for (var refused : List.of(
+                SampleEvents.http("schedule-run-form.json", 0, b -> "name=w&command=sh+x.sh&wrap=yes"),
+                SampleEvents.http("schedule-run-form.json", 0, b -> "name=w&wrap=true"),
+                SampleEvents.withBody(SampleEvents.http("schedule-run-json.json"), "application/json",
+                        "{\"name\":\"w\",\"command\":\"sh x.sh\",\"wrap\":\"true\"}"))) {
+            var answer = SampleEvents.invoke(schedule, refused);
+            assertEquals(400, answer.status(), answer.rawBody());
+            assertEquals("invalid_input", json(answer).get("error").asText());
+        }
+    }
+
+    @Test
     void aLifecycleMakesAtMostSevenRequestsAndNoReads() {
         scheduleSeedRun(); // the first schedule of a container reserves a block of ids
         RequestCounter.reset();

@@ -94,6 +94,20 @@ class ScheduleSweepIT {
     }
 
     @Test
+    void aWrappedSweepWrapsEveryRunAndSaysSoInEveryEvent() throws Exception {
+        Answer answer = SampleEvents.invoke(sweep, sweepEvent(
+                "{\"name\":\"wrapped-sweep\",\"command\":\"python train.py\",\"wrap\":true,\"grid\":{\"lr\":[0.1,0.2]}}"));
+        assertEquals(201, answer.status(), answer.rawBody());
+        long first = answer.body().get("sweep").asLong();
+        for (long id = first; id < first + 2; id++) {
+            assertTrue(getRun(id).body().get("wrap").asBoolean(), "run " + id);
+        }
+        var events = scheduledEvents(Set.of(first, first + 1), 2);
+        assertEquals(2, events.size());
+        events.values().forEach(event -> assertTrue(event.at("/detail/wrap").asBoolean(), event.toString()));
+    }
+
+    @Test
     void aTwoByThreeGridIsSixRunsEachFoundAndStartedWithItsOwnToken() throws Exception {
         RequestCounter.reset();
         Answer answer = SampleEvents.invoke(sweep, SampleEvents.http("schedule-sweep.json"));
@@ -123,6 +137,7 @@ class ScheduleSweepIT {
             assertEquals("SCHEDULED", view.get("status").asText());
             assertEquals("lr-sweep", view.get("name").asText());
             assertTrue(view.get("dispatch").asBoolean());
+            assertFalse(view.get("wrap").asBoolean(), "not wrapped unless asked");
             assertEquals(List.of("demo", "sweep-" + first), RunJson.MAPPER.convertValue(view.get("tags"), List.class));
             assertEquals(run.get("params"), view.get("params"));
             assertEquals("START", view.get("deadline").get("kind").asText());

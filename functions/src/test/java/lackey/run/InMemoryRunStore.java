@@ -225,6 +225,6 @@ class InMemoryRunStore implements RunStore {
 
     /** An ended or dispatched run waits for nothing, as DynamoRunStore removes awaitKey. */
     private static RunSpec withoutWait(RunSpec s) {
-        return new RunSpec(s.name(), s.command(), s.params(), s.tags(), s.timeouts(), Optional.empty());
+        return new RunSpec(s.name(), s.command(), s.params(), s.tags(), s.timeouts(), Optional.empty(), s.wrap());
     }
 }

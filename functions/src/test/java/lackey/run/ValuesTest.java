@@ -133,7 +133,7 @@ class ValuesTest {
     }
 
     private static RunSpec requested(String name, Optional<String> command, Map<String, Object> params, List<String> tags) {
-        return RunSpec.requested(name, command, params, tags, Timeouts.DEFAULTS, Optional.empty());
+        return RunSpec.requested(name, command, params, tags, Timeouts.DEFAULTS, Optional.empty(), false);
     }
 
     @Test
@@ -166,6 +166,18 @@ class ValuesTest {
             "123456789012345678901234567890123456789", "1.23456789012345678901234567890123456789"})
     void aRequestedSpecRefusesANumberDynamoDbCouldNotStore(String number) {
         assertThrows(InvalidInput.class, () -> requested("x", Optional.empty(), Map.of("n", new BigDecimal(number)), List.of()));
+    }
+
+    @Test
+    void onlyARunWithACommandCanBeWrapped() {
+        var wrapped = new RunSpec("w", Optional.of("python train.py"), Map.of(), List.of(), Timeouts.DEFAULTS,
+                Optional.empty(), true);
+        assertTrue(wrapped.wrap() && wrapped.dispatched());
+        assertFalse(new RunSpec("w", Optional.of("sh x.sh"), Map.of(), List.of()).wrap(), "not wrapped unless asked");
+        InvalidInput refused = assertThrows(InvalidInput.class, () -> new RunSpec("w", Optional.empty(), Map.of(),
+                List.of(), Timeouts.DEFAULTS, Optional.empty(), true));
+        assertEquals("wrap needs a command: the wrapper runs a dispatched run's command and reports for it",
+                refused.getMessage());
     }
 
     @Test

@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * retried with exponential backoff while the API cannot be reached or answers 5xx. Repeats are safe: the API
  * answers a repeated start, heartbeat or stop with the same inputs as it answered the first. Until the command
  * ends, retries go on; after it, {@link #finish} bounds how long the rest may take. Heartbeats never queue up:
- * at most one waits, and it carries the time it is sent.
+ * at most one waits, and it carries the time it is sent. When a call answers that the run is over for this command
+ * (cancelled, or its token refused), nothing more is sent and {@link #onOver} is told, so the command can be stopped.
  */
 final class RunReporter {
 
@@ -61,6 +62,8 @@ final class RunReporter {
     private volatile String lastProblem;
     private volatile boolean allLanded = true;
     private boolean struggling;
+    private String over;
+    private java.util.function.Consumer<String> overListener;
 
     /** One call (or a few that belong together) and what it is for, to name it in messages. */
     private record Step(String what, Call call) {
@@ -205,6 +208,48 @@ final class RunReporter {
         return allLanded;
     }
 
+    /**
+     * Tells {@code listener} (at once when it is so already) why the run is over for this command: an answer said it
+     * was cancelled, or refused its token. Called once, from the reporter's thread.
+     */
+    synchronized void onOver(java.util.function.Consumer<String> listener) {
+        overListener = listener;
+        if (over != null) {
+            listener.accept(over);
+        }
+    }
+
+    /** Why the run is over for this command, or null while it is not. */
+    synchronized String over() {
+        return over;
+    }
+
+    private synchronized void over(String why) {
+        if (over != null) {
+            return;
+        }
+        over = why;
+        runRefused = true; // nothing later can land
+        if (overListener != null) {
+            overListener.accept(why);
+        }
+    }
+
+    /**
+     * Why an answer means the run is over for this command, or null: a 409 that says the run is CANCELLED (the API
+     * names the state only in its message), or a 403 {@code wrong_token} (the run was dispatched again with another
+     * token, to another container).
+     */
+    private String overBy(LackeyApi.Answer answer) {
+        if (answer.status() == 409 && String.valueOf(answer.errorMessage()).contains(" is CANCELLED")) {
+            return "run " + runId + " was cancelled";
+        }
+        if (answer.status() == 403 && "wrong_token".equals(answer.errorCode())) {
+            return "the API refused the run's token (" + answer.errorMessage() + ")";
+        }
+        return null;
+    }
+
     /** Stops waiting at once (a second Ctrl-C): whatever has not landed is reported as such. */
     void abandon() {
         giveUpAt = Instant.MIN;
@@ -245,6 +290,9 @@ final class RunReporter {
                         return;
                     }
                 } catch (CliFailure refused) {
+                    if (over() != null) {
+                        break; // the run is over for the command, which the listener has said
+                    }
                     say("the API refused to " + step.what() + ": " + refused.getMessage());
                     if (step.what().equals("schedule the run") || step.what().equals("report the start")) {
                         runRefused = true; // nothing later can land without the run
@@ -317,6 +365,10 @@ final class RunReporter {
         }
         if (answer.status() >= 500 || answer.status() == 429 || answer.status() == 408) {
             throw new Retry("HTTP " + answer.status() + ": " + answer.errorMessage());
+        }
+        String why = overBy(answer);
+        if (why != null) {
+            over(why);
         }
         throw api.failure(answer, method, path);
     }

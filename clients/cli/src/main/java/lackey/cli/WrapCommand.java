@@ -28,7 +28,8 @@ import sun.misc.Signal;
  * for ({@code LACKEY_RUN_ID}, {@code LACKEY_RUN_TOKEN}); anywhere else it schedules a tracked run. Output is teed
  * to the terminal and the run's log, heartbeats go out while the command runs, {@code --outputs} are uploaded,
  * and the stop carries the command's exit status. Ctrl-C and SIGTERM are passed to the command, and the run still
- * stops (FAILED, with the signal). The API being away never holds the command up.
+ * stops (FAILED, with the signal). The API being away never holds the command up. When the API answers that the run
+ * was cancelled, the command is stopped: SIGTERM to it and its children, SIGKILL {@code --kill-after} later.
  */
 @Command(name = "wrap", sortOptions = false,
         description = {"Run a command as a lackey run: report its start, heartbeats and stop (with its exit status and "
@@ -36,6 +37,7 @@ import sun.misc.Signal;
                 "In a dispatched container it reports as the container's run (LACKEY_RUN_ID, LACKEY_RUN_TOKEN); "
                         + "anywhere else it schedules a tracked run first. The command never waits for the API: reports "
                         + "are retried in the background, and the stop for at most --report-timeout after the command ends.",
+                "When the run is cancelled, the command gets SIGTERM, and SIGKILL --kill-after later.",
                 "Exits with the command's exit status."},
         footerHeading = "%nExamples:%n",
         footer = {"  lackey wrap -- python train.py --epochs 10",
@@ -72,6 +74,10 @@ final class WrapCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}); a second Ctrl-C stops waiting.")
     String reportTimeout;
 
+    @Option(names = "--kill-after", paramLabel = "TIME", defaultValue = "10s",
+            description = "When the run is cancelled: SIGTERM to the command, then SIGKILL after TIME (default: ${DEFAULT-VALUE}).")
+    String killAfter;
+
     @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The command and its arguments (after --).")
     List<String> command;
 
@@ -84,6 +90,7 @@ final class WrapCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Duration beat = TimeText.length("--heartbeat", heartbeat);
         Duration bound = TimeText.length("--report-timeout", reportTimeout);
+        Duration grace = TimeText.length("--kill-after", killAfter);
         PrintWriter err = spec.commandLine().getErr();
         RunReporter reporter = reporter(err);
         String runId = lackey.env.get("LACKEY_RUN_ID");
@@ -109,6 +116,10 @@ final class WrapCommand implements Callable<Integer> {
                 return end(reporter, log, started, status, status, bound);
             }
             Signals signals = Signals.install(this, process, reporter);
+            Cancellation cancellation = new Cancellation(process, grace, killAfter.strip(), err);
+            if (reporter != null) {
+                reporter.onOver(cancellation::stop);
+            }
             OutputStream stdout = new FileOutputStream(FileDescriptor.out);
             OutputStream stderr = new FileOutputStream(FileDescriptor.err);
             Thread out = log.pump("stdout", process.getInputStream(), stdout);
@@ -122,6 +133,7 @@ final class WrapCommand implements Callable<Integer> {
                 beats.scheduleAtFixedRate(reporter::heartbeat, beat.toMillis(), beat.toMillis(), TimeUnit.MILLISECONDS);
             }
             int status = process.waitFor();
+            cancellation.commandEnded();
             beats.shutdownNow();
             // a background process the command left behind may hold its output open: wait for the rest briefly
             out.join(OUTPUT_DRAIN.toMillis());
@@ -135,6 +147,11 @@ final class WrapCommand implements Callable<Integer> {
                         + "; the run stops FAILED with exit " + reported);
             }
             signals.waitingForReports();
+            String over = reporter == null ? null : reporter.over();
+            if (over != null) {
+                say(err, over + ", so its stop is not recorded; the command exited with " + status);
+                return status;
+            }
             if (reporter != null && outputs != null) {
                 reporter.outputs(outputs);
             }
@@ -185,9 +202,87 @@ final class WrapCommand implements Callable<Integer> {
 
     private static void note(CommandLog log, PrintWriter err, String line) {
         log.note("lackey wrap: " + line);
+        say(err, line);
+    }
+
+    private static void say(PrintWriter err, String line) {
         synchronized (err) {
             err.println("lackey wrap: " + line);
             err.flush();
+        }
+    }
+
+    /**
+     * Stops the command of a run that is over for it (cancelled): SIGTERM to the command and its descendants (a shell
+     * command's children outlive it when it dies first, so they are listed before any signal), SIGKILL to those
+     * still alive {@code grace} later. Once the command has ended, its descendants get what is left of the grace.
+     */
+    static final class Cancellation {
+
+        private final Process process;
+        private final Duration grace;
+        private final String graceText;
+        private final PrintWriter err;
+        private volatile boolean ended;
+        private volatile Thread killer;
+        private volatile List<ProcessHandle> family = List.of();
+
+        Cancellation(Process process, Duration grace, String graceText, PrintWriter err) {
+            this.process = process;
+            this.grace = grace;
+            this.graceText = graceText;
+            this.err = err;
+        }
+
+        synchronized void stop(String why) {
+            if (ended || killer != null) {
+                return;
+            }
+            say(err, why + ": stopping the command (SIGTERM, then SIGKILL after " + graceText + ")");
+            List<ProcessHandle> members = java.util.stream.Stream.concat(java.util.stream.Stream.of(process.toHandle()),
+                    process.descendants()).toList();
+            family = members;
+            members.forEach(ProcessHandle::destroy);
+            killer = Thread.ofPlatform().daemon().name("lackey-wrap-killer").start(() -> {
+                try {
+                    Thread.sleep(grace.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                members.stream().filter(Cancellation::running).forEach(ProcessHandle::destroyForcibly);
+            });
+        }
+
+        /** The command has ended: its descendants that are still alive get the rest of the grace, then SIGKILL. */
+        void commandEnded() throws InterruptedException {
+            Thread running;
+            synchronized (this) {
+                ended = true;
+                running = killer;
+            }
+            // the command's children are orphans now, no longer its descendants: the family listed at the SIGTERM
+            if (running != null && family.stream().anyMatch(member -> member.pid() != process.pid() && running(member))) {
+                running.join();
+            }
+        }
+
+        /**
+         * Whether a process still runs: alive, and on Linux not a zombie (an orphan that has ended stays one until
+         * whoever adopted it reaps it, and a container's first process may never do so).
+         */
+        static boolean running(ProcessHandle handle) {
+            if (!handle.isAlive()) {
+                return false;
+            }
+            try {
+                String stat = java.nio.file.Files.readString(Path.of("/proc/" + handle.pid() + "/stat"));
+                int name = stat.lastIndexOf(')'); // "PID (NAME) STATE ...": the name may hold anything
+                return name < 0 || name + 2 >= stat.length() || stat.charAt(name + 2) != 'Z';
+            } catch (java.nio.file.NoSuchFileException gone) {
+                return !java.nio.file.Files.isDirectory(Path.of("/proc/self"));
+            } catch (IOException e) {
+                return true; // no /proc to ask: alive is all there is to know
+            }
         }
     }
 

@@ -15,7 +15,7 @@ class ApiContractTest {
     private static final ApiContract CONTRACT = ApiContract.ofRepository();
     private static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of("application/json; charset=utf-8"));
     private static final String SCHEDULED = """
-            {"id":7,"name":"seed","status":"SCHEDULED","dispatch":false,"params":{"lr":0.01},"tags":["a"],
+            {"id":7,"name":"seed","status":"SCHEDULED","dispatch":false,"wrap":false,"params":{"lr":0.01},"tags":["a"],
              "scheduledAt":"2026-11-27T18:00:00.120Z","timeouts":{"startTimeout":86400,"maxDuration":86400},
              "deadline":{"at":"2026-11-28T18:00:00.000Z","kind":"START"}}""";
 

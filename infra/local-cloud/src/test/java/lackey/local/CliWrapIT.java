@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code lackey wrap} end to end: a real command wrapped by the real CLI (through the launcher) reports its run to a
  * local cloud: success, failure, SIGTERM and SIGINT, a log over the inline limit, outputs, a dispatched container's
- * run, and an API that is away at first or for good.
+ * run, a run cancelled while its command runs, and an API that is away at first or for good.
  */
 class CliWrapIT {
 
@@ -147,6 +147,89 @@ class CliWrapIT {
         assertEquals("FAILED", run.get("status").asText());
         assertEquals(status, run.get("exitCode").asInt());
         assertTrue(log(id).contains("received SIG" + signal), "the log says which signal");
+    }
+
+    /** A wrap started with {@code args}, whose run is RUNNING and whose command said "ready" on stdout. */
+    private record Wrapping(Process process, long id, BufferedReader out, CompletableFuture<String> err) implements AutoCloseable {
+
+        /** Leaves nothing behind when a test failed before wrap ended. */
+        @Override
+        public void close() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+    }
+
+    private Wrapping running(String name, String... args) throws Exception {
+        List<String> all = new java.util.ArrayList<>(List.of("wrap", "--name", name));
+        all.addAll(List.of(args));
+        Process wrap = lackey.start(Map.of(), all.toArray(String[]::new));
+        BufferedReader out = new BufferedReader(new InputStreamReader(wrap.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new String(wrap.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        assertEquals("ready", out.readLine());
+        long id = 0;
+        for (int i = 0; i < 100 && id == 0; i++) {
+            JsonNode runs = JSON.readTree(LOCAL.call("GET", "/api/runs?name=" + name + "&status=RUNNING", null).body());
+            id = runs.path("runs").path(0).path("id").asLong();
+            Thread.sleep(100);
+        }
+        assertTrue(id > 0, "the run is RUNNING");
+        return new Wrapping(wrap, id, out, err);
+    }
+
+    /** Alive and not a zombie: a killed orphan stays one here, where the first process never reaps it. */
+    private static boolean running(ProcessHandle process) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+            return process.isAlive() && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        } catch (java.io.IOException gone) {
+            return false;
+        }
+    }
+
+    @Test
+    void aCancelledRunsCommandIsStoppedWithSigtermAndNoStopIsSent() throws Exception {
+        try (Wrapping wrapping = running("cancelled-wrap", "--heartbeat", "500ms", "--", "sh", "-c",
+                "trap 'echo got-term; exit 5' TERM; echo ready; sleep 300 & wait")) {
+            Instant cancelled = Instant.now();
+            var answer = LOCAL.call("PUT", "/api/run/cancel/" + wrapping.id(), "reason=enough");
+            assertEquals(200, answer.statusCode(), answer.body());
+            assertTrue(wrapping.process().waitFor(30, TimeUnit.SECONDS), "wrap ends once the run is cancelled");
+            assertTrue(Duration.between(cancelled, Instant.now()).toSeconds() < 10, "at the next heartbeat, not at the command's end");
+            String errors = wrapping.err().get(10, TimeUnit.SECONDS);
+            assertEquals(5, wrapping.process().exitValue(), "wrap exits with the command's status: " + errors);
+            assertEquals("got-term", wrapping.out().readLine(), "the command got SIGTERM");
+            assertTrue(errors.contains("lackey wrap: run " + wrapping.id() + " was cancelled: stopping the command (SIGTERM, then"
+                    + " SIGKILL after 10s)"), errors);
+            assertTrue(errors.endsWith("lackey wrap: run " + wrapping.id() + " was cancelled, so its stop is not recorded; the command"
+                    + " exited with 5\n"), errors);
+            JsonNode run = run(wrapping.id());
+            assertEquals("CANCELLED", run.get("status").asText(), run.toString());
+            assertEquals("enough", run.get("cancelReason").asText(), run.toString());
+        }
+    }
+
+    @Test
+    void aCancelledRunsCommandThatIgnoresSigtermIsKilledAfterKillAfter() throws Exception {
+        Path pid = scratch.resolve("ignores-term.pid");
+        try (Wrapping wrapping = running("cancelled-stubborn", "--heartbeat", "500ms", "--kill-after", "1s", "--", "sh", "-c",
+                "trap '' TERM; sleep 300 & echo $! > " + pid + "; echo ready; wait")) {
+            assertEquals(200, LOCAL.call("PUT", "/api/run/cancel/" + wrapping.id(), "reason=stubborn").statusCode());
+            assertTrue(wrapping.process().waitFor(30, TimeUnit.SECONDS), "wrap ends once the run is cancelled");
+            String errors = wrapping.err().get(10, TimeUnit.SECONDS);
+            assertEquals(137, wrapping.process().exitValue(), errors);
+            assertTrue(errors.contains("stopping the command (SIGTERM, then SIGKILL after 1s)"), errors);
+            long sleeper = Long.parseLong(Files.readString(pid).strip());
+            assertFalse(ProcessHandle.of(sleeper).map(CliWrapIT::running).orElse(false),
+                    "the command's own child (which ignores SIGTERM too) is killed as well");
+            assertEquals("CANCELLED", run(wrapping.id()).get("status").asText());
+        }
     }
 
     @Test

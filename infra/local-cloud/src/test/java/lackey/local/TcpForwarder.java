@@ -17,13 +17,17 @@ final class TcpForwarder implements AutoCloseable {
 
     private final int port;
     private final URI target;
+    private final Socket holder;
     private volatile ServerSocket server;
 
     TcpForwarder(URI target) throws IOException {
         this.target = target;
-        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
-        }
+        // A socket bound to the port but not listening: a connection to it is refused, as to a port nobody has, and
+        // no server of another test can take the port meanwhile (one did, and answered 404).
+        holder = new Socket();
+        holder.setReuseAddress(false);
+        holder.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this.port = holder.getLocalPort();
     }
 
     String url() {
@@ -32,6 +36,7 @@ final class TcpForwarder implements AutoCloseable {
 
     /** Starts listening: from now on the API answers at {@link #url()}. */
     void open() throws IOException {
+        holder.close();
         ServerSocket listening = new ServerSocket();
         listening.setReuseAddress(true);
         listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
@@ -66,6 +71,7 @@ final class TcpForwarder implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        holder.close();
         if (server != null) {
             server.close();
         }

@@ -49,7 +49,7 @@ class DocExamplesIT {
     private static final Pattern CHANGES_SOMETHING = Pattern.compile(
             "-X\\s*(POST|PUT|DELETE|PATCH)|(^|\\s)(-d|-F|-T|--data\\S*|--upload-file|--form)(\\s|\"|')|\\./lackey\\b"
                     + "|\\baws\\s+\\S+\\s+(put|delete|create|update|rm|mv|cp\\s+\\S+\\s+s3://)|(^|[^2&])>\\s*[^&\\s]"
-                    + "|\\blackey\\s+(\\S+\\s+)*?(schedule|sweep|cancel|wrap|files\\s+put|ui)\\b");
+                    + "|\\blackey\\s+(\\S+\\s+)*?(schedule|sweep|cancel|wrap|files\\s+put|ui)\\b|\\blackey-wrap\\.sh\\b");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TestFactory

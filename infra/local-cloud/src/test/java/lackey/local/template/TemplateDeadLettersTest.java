@@ -156,8 +156,9 @@ class TemplateDeadLettersTest {
     @Test
     void tokensGoToTheOneQueueRecordLaunchFailureFunctionReadsAndNobodyElseMayReadIt() {
         Map<String, Set<String>> rules = rulesByQueue();
-        assertEquals(Set.of("DispatchRunRule", "RecordLaunchFailureFunctionTaskFailedToStart"), rules.get("DispatchDeadLetterQueue"),
-                "the rules whose events carry a run's token: Run Scheduled, and ECS's task state changes (their overrides)");
+        assertEquals(Set.of("DispatchRunRule", "DispatchWrappedRunRule", "RecordLaunchFailureFunctionTaskFailedToStart"),
+                rules.get("DispatchDeadLetterQueue"), "the rules whose events carry a run's token: Run Scheduled (plain or"
+                + " wrapped), and ECS's task state changes (their overrides)");
 
         Map<String, JsonNode> mappings = resourcesOfType(template, "AWS::Lambda::EventSourceMapping");
         assertEquals(1, mappings.size(), "one queue is read: " + mappings.keySet());

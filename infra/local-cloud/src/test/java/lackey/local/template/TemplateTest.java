@@ -536,6 +536,70 @@ class TemplateTest {
         assertTrue(machine.rulesForJSONEvent(scheduled.toString()).isEmpty(), "only Run Scheduled starts a task");
     }
 
+    /** Each dispatched run starts exactly one task: through the wrapped rule when it was scheduled with wrap. */
+    @Test
+    void aDispatchedRunMatchesTheWrappedRuleOrThePlainOneNeverBoth() throws Exception {
+        assertEquals(JSON.createObjectNode().put("Ref", "RunBus"), properties(template, "DispatchWrappedRunRule").path("EventBusName"));
+        Machine machine = Machine.builder().build();
+        machine.addRule("plain", properties(template, "DispatchRunRule").path("EventPattern").toString());
+        machine.addRule("wrapped", properties(template, "DispatchWrappedRunRule").path("EventPattern").toString());
+        ObjectNode scheduled = (ObjectNode) readEvent("run-scheduled.json");
+        assertEquals(List.of("plain"), machine.rulesForJSONEvent(scheduled.toString()));
+        ((ObjectNode) scheduled.path("detail")).put("wrap", true);
+        assertEquals(List.of("wrapped"), machine.rulesForJSONEvent(scheduled.toString()));
+        ((ObjectNode) scheduled.path("detail")).put("dispatch", false);
+        assertTrue(machine.rulesForJSONEvent(scheduled.toString()).isEmpty(), "a tracked run starts no task, wrapped or not");
+        scheduled.put("detail-type", "Run Started");
+        ((ObjectNode) scheduled.path("detail")).put("dispatch", true);
+        assertTrue(machine.rulesForJSONEvent(scheduled.toString()).isEmpty(), "only Run Scheduled starts a task");
+    }
+
+    @Test
+    void theWrappedRuleStartsTheSameTaskAsThePlainOneWithOnlyTheCommandWrapped() {
+        ObjectNode plain = properties(template, "DispatchRunRule").path("Targets").get(0).deepCopy();
+        JsonNode targets = properties(template, "DispatchWrappedRunRule").path("Targets");
+        assertEquals(1, targets.size(), "one target");
+        ObjectNode wrapped = targets.get(0).deepCopy();
+        String plainTemplate = plain.at("/InputTransformer/InputTemplate/Fn::Sub").asText();
+        String wrappedTemplate = wrapped.at("/InputTransformer/InputTemplate/Fn::Sub").asText();
+        assertEquals(plainTemplate.replace("\"command\": [\"sh\", \"-c\", <command>]",
+                "\"command\": [\"sh\", \"-c\", \"eval \\\"$LACKEY_WRAP\\\"\", \"lackey-wrap\", \"--\", \"sh\", \"-c\", <command>]"),
+                wrappedTemplate, "the same overrides, the command run by the wrapper");
+        ((ObjectNode) plain.path("InputTransformer")).remove("InputTemplate");
+        ((ObjectNode) wrapped.path("InputTransformer")).remove("InputTemplate");
+        assertEquals(plain, wrapped, "the same cluster, task, role, network, retries and input paths");
+        // EventBridge takes an InputTemplate of at most 8,192 characters, and ECS container overrides as long
+        assertTrue(wrappedTemplate.length() < 2048, wrappedTemplate.length() + " characters");
+    }
+
+    @Test
+    void theWrappedRuleRunsTheCommandUnderTheWrapperAsAnArgument() throws IOException {
+        JsonNode container = containerOverrides("DispatchWrappedRunRule", readEvent("run-scheduled.json"));
+        assertEquals(JSON.readTree("[\"sh\", \"-c\", \"eval \\\"$LACKEY_WRAP\\\"\", \"lackey-wrap\", \"--\", \"sh\", \"-c\", \"echo hello\"]"),
+                container.path("command"), "sh evaluates the script in LACKEY_WRAP with the run's command after --");
+    }
+
+    /**
+     * The task definition carries infra/wrap/lackey-wrap.sh in LACKEY_WRAP, byte for byte: the image needs none of
+     * lackey's files. To update it after changing the script, replace the block under {@code Value: |} with the
+     * script, each line indented by 16 spaces (e.g. {@code sed 's/^/                /' infra/wrap/lackey-wrap.sh}).
+     */
+    @Test
+    void theTaskDefinitionCarriesTheCurlWrapperByteForByte() throws IOException {
+        JsonNode container = properties(template, "SimulationTaskDefinition").at("/ContainerDefinitions/0");
+        String wrapper = null;
+        for (JsonNode variable : container.path("Environment")) {
+            if (variable.path("Name").asText().equals("LACKEY_WRAP")) {
+                wrapper = variable.path("Value").textValue();
+            }
+        }
+        String script = Files.readString(ProjectFiles.root().resolve("infra/wrap/lackey-wrap.sh"), StandardCharsets.UTF_8);
+        assertEquals(script, wrapper, "template.yaml's LACKEY_WRAP must be infra/wrap/lackey-wrap.sh, byte for byte");
+        // ECS takes a task definition of at most 64 KiB; the script leaves room for the rest
+        assertTrue(JSON.writeValueAsString(container).length() < 40 * 1024, "the container definition is "
+                + JSON.writeValueAsString(container).length() + " characters");
+    }
+
     @Test
     void dispatchRuleStartsTheSimulationTaskOnFargate() {
         JsonNode targets = properties(template, "DispatchRunRule").path("Targets");
@@ -565,22 +629,8 @@ class TemplateTest {
         assertEquals(Map.of("id", "$.detail.id", "token", "$.detail.token",
                 "command", "$.detail.command", "params", "$.detail.paramsJson"), paths);
 
-        String input = transformer.at("/InputTemplate/Fn::Sub").asText()
-                .replace("${LackeyApi}", "a1b2c3d4e5")
-                .replace("${AWS::Region}", "us-east-1")
-                .replace("${AWS::URLSuffix}", "amazonaws.com")
-                .replace("${RunsBucket}", "lackey-runs");
-        assertFalse(input.contains("${"), "unresolved !Sub variable in " + input);
         JsonNode event = readEvent("run-scheduled.json");
-        for (Map.Entry<String, String> variable : paths.entrySet()) {
-            JsonNode value = event.at(variable.getValue().substring(1).replace('.', '/'));
-            assertFalse(value.isMissingNode(), variable.getValue() + " is not in run-scheduled.json");
-            String raw = value.isTextual() ? value.textValue() : value.toString();
-            input = input.replace("\"<" + variable.getKey() + ">\"", "\"" + raw + "\"")
-                    .replace("<" + variable.getKey() + ">", value.toString());
-        }
-
-        JsonNode container = JSON.readTree(input).at("/containerOverrides/0");
+        JsonNode container = containerOverrides("DispatchRunRule", event);
         assertEquals("simulation", container.path("name").asText());
         assertEquals(JSON.readTree("[\"sh\", \"-c\", \"echo hello\"]"), container.path("command"));
         Map<String, String> environment = new LinkedHashMap<>();
@@ -591,6 +641,25 @@ class TemplateTest {
                 "LACKEY_RUN_TOKEN", TOKEN,
                 "LACKEY_PARAMS", event.at("/detail/paramsJson").textValue(),
                 "LACKEY_EXCHANGE", "s3://lackey-runs/exchange/1/"), environment);
+    }
+
+    /** The rule's InputTransformer applied to {@code event} by EventBridge's rules: the container's overrides. */
+    private static JsonNode containerOverrides(String rule, JsonNode event) throws IOException {
+        JsonNode transformer = properties(template, rule).at("/Targets/0/InputTransformer");
+        String input = transformer.at("/InputTemplate/Fn::Sub").asText()
+                .replace("${LackeyApi}", "a1b2c3d4e5")
+                .replace("${AWS::Region}", "us-east-1")
+                .replace("${AWS::URLSuffix}", "amazonaws.com")
+                .replace("${RunsBucket}", "lackey-runs");
+        assertFalse(input.contains("${"), "unresolved !Sub variable in " + input);
+        for (Map.Entry<String, JsonNode> variable : transformer.path("InputPathsMap").properties()) {
+            JsonNode value = event.at(variable.getValue().asText().substring(1).replace('.', '/'));
+            assertFalse(value.isMissingNode(), variable.getValue() + " is not in the event");
+            String raw = value.isTextual() ? value.textValue() : value.toString();
+            input = input.replace("\"<" + variable.getKey() + ">\"", "\"" + raw + "\"")
+                    .replace("<" + variable.getKey() + ">", value.toString());
+        }
+        return JSON.readTree(input).at("/containerOverrides/0");
     }
 
     @Test
