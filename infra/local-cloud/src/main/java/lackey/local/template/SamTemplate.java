@@ -180,8 +180,13 @@ public final class SamTemplate {
                 }
             }
         }
+        String runtime = intrinsics.resolveText(properties.get("Runtime"), logicalId + ".Runtime");
+        String codeUri = properties.path("CodeUri").isTextual() ? properties.path("CodeUri").asText() : "";
+        JsonNode reserved = intrinsics.resolve(properties.path("ReservedConcurrentExecutions"));
+        int reservedConcurrency = reserved.canConvertToInt() ? reserved.asInt() : reserved.isTextual()
+                && reserved.asText().matches("\\d+") ? Integer.parseInt(reserved.asText()) : 0;
         functions.add(new FunctionDefinition(logicalId, functionName, handlerClass, handlerMethod, environment,
-                timeout, memory, routes, schedules));
+                timeout, memory, routes, schedules, runtime == null ? "java25" : runtime, codeUri, reservedConcurrency));
     }
 
     private RuleDefinition readRule(String logicalId, JsonNode template, JsonNode properties,
