@@ -4,15 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,8 +19,12 @@ import java.util.Set;
 import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.ZipFile;
+import java.util.zip.Deflater;
+import java.util.zip.ZipEntry;
 import lackey.emulators.ProjectLayout;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
  * Builds the packages template.yaml deploys: for each function on the {@code provided.al2023} runtime, a zip with
@@ -91,9 +91,10 @@ public final class LambdaPackages {
         try (TrainingRun training = TrainingRun.start(root, work.resolve("training"), System.out)) {
             training.train(staged);
         }
+        Path shared = sharedEntries(jre, lib, work.resolve("shared-entries.zip"));
         for (var entry : staged.entrySet()) {
             Path zip = root.resolve(entry.getKey().codeUri());
-            zip(entry.getValue(), zip);
+            zip(entry.getValue(), zip, shared);
             System.out.printf("lambda packages: %s %.1f MB%n", root.relativize(zip), size(zip) / 1e6);
         }
         Files.writeString(stamp, inputs);
@@ -170,7 +171,8 @@ public final class LambdaPackages {
         Path ric = jars.stream().filter(j -> j.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("the runtime interface client is not among " + jars));
         // x86_64 with glibc: what provided.al2023 on x86_64 is, and what this build trains on.
-        try (ZipFile zip = new ZipFile(ric.toFile()); InputStream so = zip.getInputStream(zip.getEntry("jni/libaws-lambda-jni.linux-x86_64.so"))) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(ric.toFile());
+             InputStream so = zip.getInputStream(zip.getEntry("jni/libaws-lambda-jni.linux-x86_64.so"))) {
             Files.copy(so, lib.resolve(JNI_LIBRARY));
         }
         Files.setLastModifiedTime(lib.resolve(JNI_LIBRARY), FIXED_TIME);
@@ -208,29 +210,78 @@ public final class LambdaPackages {
         return dir;
     }
 
-    /** Zips a staged package as Lambda unpacks it: permissions kept (bootstrap and java are executable), times fixed. */
-    static void zip(Path dir, Path zip) throws IOException {
-        Files.createDirectories(zip.getParent());
+    /**
+     * The entries every package shares, deflated once: the JRE and all jars (jars stored: they are compressed already),
+     * with their Unix modes, so that each package copies them raw instead of compressing them again.
+     */
+    static Path sharedEntries(Path jre, Path lib, Path zip) throws IOException {
         Files.deleteIfExists(zip);
-        URI uri = URI.create("jar:" + zip.toUri());
-        try (FileSystem fs = FileSystems.newFileSystem(uri, Map.of("create", "true", "enablePosixFileAttributes", "true"));
-             Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted().toList()) {
-                String name = dir.relativize(file).toString();
-                if (name.isEmpty()) {
-                    continue;
+        try (ZipArchiveOutputStream out = new ZipArchiveOutputStream(zip.toFile())) {
+            out.setLevel(Deflater.DEFAULT_COMPRESSION);
+            addTree(out, jre, "jre/");
+            addTree(out, lib, "lib/");
+        }
+        return zip;
+    }
+
+    private static void addTree(ZipArchiveOutputStream out, Path dir, String prefix) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = prefix + dir.relativize(file);
+                if (!name.endsWith("lackey-jre.txt")) {
+                    add(out, file, name);
                 }
-                Path entry = fs.getPath(name);
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(entry);
-                } else {
-                    Files.copy(file, entry);
-                    Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
-                    Files.setPosixFilePermissions(entry, permissions);
-                }
-                Files.setLastModifiedTime(entry, FIXED_TIME);
             }
         }
+    }
+
+    private static void add(ZipArchiveOutputStream out, Path file, String name) throws IOException {
+        ZipArchiveEntry entry = new ZipArchiveEntry(name);
+        entry.setUnixMode(0100000 | (Files.isExecutable(file) ? 0755 : 0644));
+        entry.setLastModifiedTime(FIXED_TIME);
+        entry.setTime(FIXED_TIME.toMillis());
+        if (name.endsWith(".jar")) {
+            byte[] bytes = Files.readAllBytes(file);
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(bytes);
+            entry.setMethod(ZipEntry.STORED);
+            entry.setSize(bytes.length);
+            entry.setCrc(crc.getValue());
+            out.putArchiveEntry(entry);
+            out.write(bytes);
+        } else {
+            entry.setMethod(ZipEntry.DEFLATED);
+            out.putArchiveEntry(entry);
+            Files.copy(file, out);
+        }
+        out.closeArchiveEntry();
+    }
+
+    /**
+     * Zips a staged package as Lambda unpacks it: {@code bootstrap} and {@code jre/bin/java} executable, every time
+     * fixed. The JRE's and the jars' entries are copied raw from {@code shared}; only the rest is compressed here.
+     */
+    static void zip(Path dir, Path zip, Path shared) throws IOException {
+        Files.createDirectories(zip.getParent());
+        Path partial = zip.resolveSibling(zip.getFileName() + ".part");
+        Files.deleteIfExists(partial);
+        try (ZipFile common = ZipFile.builder().setPath(shared).get();
+             ZipArchiveOutputStream out = new ZipArchiveOutputStream(partial.toFile());
+             Stream<Path> files = Files.walk(dir)) {
+            out.setLevel(Deflater.DEFAULT_COMPRESSION);
+            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+                String name = dir.relativize(file).toString();
+                ZipArchiveEntry copied = name.startsWith("jre/") || name.startsWith("lib/") ? common.getEntry(name) : null;
+                if (copied != null) {
+                    try (InputStream raw = common.getRawInputStream(copied)) {
+                        out.addRawArchiveEntry(copied, raw);
+                    }
+                } else {
+                    add(out, file, name);
+                }
+            }
+        }
+        Files.move(partial, zip, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     static long size(Path file) {
