@@ -21,6 +21,10 @@ import java.util.stream.Stream;
  */
 public final class LambdaPackageFiles {
 
+    /** Every file in a package gets this time, so that the jars' times match what the AOT cache recorded. */
+    static final java.nio.file.attribute.FileTime FIXED_TIME =
+            java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2000-01-01T00:00:00Z"));
+
     private LambdaPackageFiles() {
     }
 
@@ -49,7 +53,7 @@ public final class LambdaPackageFiles {
             }
             Files.move(fresh, dir, StandardCopyOption.ATOMIC_MOVE);
             if (Files.exists(old)) {
-                LambdaPackages.delete(old);
+                delete(old);
             }
             return dir;
         } catch (IOException e) {
@@ -77,6 +81,18 @@ public final class LambdaPackageFiles {
                 PosixFileAttributes attributes = Files.getFileAttributeView(entry, PosixFileAttributeView.class).readAttributes();
                 Files.setPosixFilePermissions(file, attributes.permissions());
                 Files.setLastModifiedTime(file, attributes.lastModifiedTime());
+            }
+        }
+    }
+
+    /** Deletes a folder and everything in it, if it exists. */
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
             }
         }
     }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -47,7 +46,7 @@ public final class LambdaPackages {
     static final List<String> JRE_MODULES = List.of("java.base", "java.sql", "jdk.unsupported");
 
     /** Every file in a package gets this time, so that the jars' times match what the AOT cache recorded. */
-    static final FileTime FIXED_TIME = FileTime.from(Instant.parse("2000-01-01T00:00:00Z"));
+    static final FileTime FIXED_TIME = LambdaPackageFiles.FIXED_TIME;
 
     static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     static final String JNI_LIBRARY = "libaws-lambda-jni.so";
@@ -143,7 +142,7 @@ public final class LambdaPackages {
         if (Files.exists(stamp) && Files.readString(stamp).equals(wanted)) {
             return jre;
         }
-        delete(jre);
+        LambdaPackageFiles.delete(jre);
         ToolProvider jlink = ToolProvider.findFirst("jlink").orElseThrow(() -> new IllegalStateException("no jlink in this JDK"));
         int exit = jlink.run(System.out, System.err, "--add-modules", String.join(",", JRE_MODULES), "--strip-debug",
                 "--no-man-pages", "--no-header-files", "--output", jre.toString());
@@ -161,7 +160,7 @@ public final class LambdaPackages {
 
     // The jars, copied once (their times set, which must not touch ~/.m2), and the runtime client's JNI library.
     private static Path sharedLib(Path lib, List<Path> jars) throws IOException {
-        delete(lib);
+        LambdaPackageFiles.delete(lib);
         Files.createDirectories(lib);
         for (Path jar : jars) {
             Path copy = lib.resolve(jar.getFileName());
@@ -180,7 +179,7 @@ public final class LambdaPackages {
     }
 
     private static Path stage(Path dir, Path jre, Path lib, List<Path> classPath) throws IOException {
-        delete(dir);
+        LambdaPackageFiles.delete(dir);
         Files.createDirectories(dir.resolve("lib"));
         try (Stream<Path> files = Files.walk(jre)) {
             for (Path file : files.toList()) {
@@ -289,17 +288,6 @@ public final class LambdaPackages {
             return Files.size(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(file);
-            }
         }
     }
 

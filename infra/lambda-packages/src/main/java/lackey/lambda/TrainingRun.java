@@ -69,7 +69,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Starts the emulators on free ports, with the template's runs table and an empty bucket. */
     public static TrainingRun start(Path root, Path work, PrintStream log) throws IOException {
-        LambdaPackages.delete(work);
+        LambdaPackageFiles.delete(work);
         Files.createDirectories(work);
         ProjectLayout layout = new ProjectLayout(root);
         Dynalite dynalite = Dynalite.start(layout, null, 0);
@@ -146,7 +146,7 @@ public final class TrainingRun implements AutoCloseable {
             if (!Files.exists(cache)) {
                 throw new IllegalStateException("the training run of " + entry.getKey() + " wrote no AOT cache");
             }
-            Files.setLastModifiedTime(cache, LambdaPackages.FIXED_TIME);
+            Files.setLastModifiedTime(cache, LambdaPackageFiles.FIXED_TIME);
         }
     }
 
