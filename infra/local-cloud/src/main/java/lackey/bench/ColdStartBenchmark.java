@@ -48,6 +48,7 @@ public final class ColdStartBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        List<String> only = List.of(args).subList(Math.min(1, args.length), args.length);
         Path root = ProjectLayout.find().root();
         Path work = Files.createTempDirectory("lackey-bench-cold-");
         PrintStream out = System.out;
@@ -61,7 +62,8 @@ public final class ColdStartBenchmark {
                 new Measured("StopRunFunction", "stop (PUT /api/run/stop/{id})", "stop-run.json", Setup::running),
                 new Measured("GetRunFunction", "get (GET /api/run/{id})", "get-run.json", Setup::scheduled),
                 new Measured("ListRunsFunction", "list (GET /api/runs)", "list-runs.json", (s, e) -> s.event(e, 0, null)),
-                new Measured("SweepRunsFunction", "sweeper (every minute)", "scheduled-rule.json", (s, e) -> s.event(e, 0, null)));
+                new Measured("SweepRunsFunction", "sweeper (every minute)", "scheduled-rule.json", (s, e) -> s.event(e, 0, null)))
+                .stream().filter(m -> only.isEmpty() || only.contains(m.logicalId())).toList();
 
         try (TrainingRun emulators = TrainingRun.start(root, work.resolve("emulators"), new PrintStream(java.io.OutputStream.nullOutputStream()));
              Setup setup = new Setup(emulators, packaged, root)) {
@@ -99,23 +101,27 @@ public final class ColdStartBenchmark {
             double hello = median(samples.get(HELLO).stream().map(Sample::millis).toList());
             out.printf("%nCold start, first request of a fresh execution environment, %d interleaved rounds. %s; load %s before, %s after.%n%n",
                     rounds, Machine.describe(), loadBefore, Machine.load());
-            out.println("| function and form | median ms | p90 ms | × hello world | classes loaded (from the AOT cache) | peak RSS MB |");
-            out.println("|---|---:|---:|---:|---:|---:|");
+            out.println("| function and form | median ms | p90 ms | × hello world | init ms (median) | classes loaded (from the AOT cache) | peak RSS MB |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|");
             for (var entry : samples.entrySet()) {
                 List<Double> millis = entry.getValue().stream().map(Sample::millis).toList();
                 long[] loaded = classes.get(entry.getKey());
                 double rss = median(entry.getValue().stream().map(s -> (double) s.peakRssKb()).toList()) / 1024;
-                out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.1f | %s | %s |%n", entry.getKey(), median(millis), percentile(millis, 90),
-                        median(millis) / hello, loaded == null ? "-" : String.format(Locale.ROOT, "%,d (%,d)", loaded[0], loaded[1]),
+                double init = median(entry.getValue().stream().map(Sample::initMillis).toList());
+                out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.1f | %s | %s | %s |%n", entry.getKey(), median(millis), percentile(millis, 90),
+                        median(millis) / hello, init > 0 ? String.format(Locale.ROOT, "%,.0f", init) : "-", loaded == null ? "-" : String.format(Locale.ROOT, "%,d (%,d)", loaded[0], loaded[1]),
                         rss > 0 ? String.format(Locale.ROOT, "%.0f", rss) : "-");
             }
         }
     }
 
-    /** One measurement: wall time from launch to answer, and the environment's peak resident memory. */
-    record Sample(double millis, long peakRssKb) {
+    /**
+     * One measurement: wall time from launch to answer, the environment's peak resident memory, and its init (launch
+     * to its first request for work: JVM, runtime client, the handler's constructor).
+     */
+    record Sample(double millis, long peakRssKb, double initMillis) {
         static Sample of(double millis) {
-            return new Sample(millis, 0);
+            return new Sample(millis, 0, 0);
         }
     }
 
@@ -182,7 +188,7 @@ public final class ColdStartBenchmark {
                         throw new IllegalStateException(m.label() + " answered " + result.text());
                     }
                     long rss = cold.processes().stream().mapToLong(Machine::peakRssKb).max().orElse(0);
-                    return new Sample(millis, rss);
+                    return new Sample(millis, rss, result.initMillis());
                 }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
