@@ -51,25 +51,31 @@ public final class ExchangeFolder {
      * refused like any other bad name, never skipped: the caller meant something by it.
      */
     public static List<String> names(List<String> requested) {
+        return names(Side.IN, requested);
+    }
+
+    /** The names of files on one side of the folder, checked by the rules of {@link #names(List)}. */
+    public static List<String> names(Side side, List<String> requested) {
+        String kind = side == Side.IN ? "input" : "output";
         var unique = new LinkedHashSet<String>();
         for (String raw : requested == null ? List.<String>of() : requested) {
             String name = raw == null ? "" : raw.strip();
             if (name.isEmpty() || name.length() > MAX_NAME) {
-                throw new InvalidInput("input names must be 1 to " + MAX_NAME + " characters, got one of " + name.length());
+                throw new InvalidInput(kind + " names must be 1 to " + MAX_NAME + " characters, got one of " + name.length());
             }
             if (name.indexOf('/') >= 0 || name.indexOf('\\') >= 0) {
-                throw new InvalidInput("input name '" + RunId.abbreviate(name) + "' must not contain a slash");
+                throw new InvalidInput(kind + " name '" + RunId.abbreviate(name) + "' must not contain a slash");
             }
             if (name.contains("..") || name.equals(".")) {
-                throw new InvalidInput("input name '" + RunId.abbreviate(name) + "' must not be . or contain ..");
+                throw new InvalidInput(kind + " name '" + RunId.abbreviate(name) + "' must not be . or contain ..");
             }
             if (name.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidInput("input name '" + RunId.abbreviate(name) + "' must not contain control characters");
+                throw new InvalidInput(kind + " name '" + RunId.abbreviate(name) + "' must not contain control characters");
             }
             unique.add(name);
         }
         if (unique.size() > MAX_FILES) {
-            throw new InvalidInput("at most " + MAX_FILES + " inputs are allowed, got " + unique.size());
+            throw new InvalidInput("at most " + MAX_FILES + " " + kind + "s are allowed, got " + unique.size());
         }
         return new ArrayList<>(unique);
     }

@@ -46,21 +46,55 @@ public final class RunExchange {
      * {@link ExchangeFolder#names} before the run was (so a bad name costs no run).
      */
     public List<Upload> uploads(RunId run, List<String> names) {
+        return links(run, ExchangeFolder.Side.IN, names);
+    }
+
+    /**
+     * Upload links for more inputs of a run that exists and has not ended ({@code POST /api/run/{id}/inputs}).
+     * The names follow the rules of scheduling and are checked before the run is read.
+     */
+    public List<Upload> inputUploads(RunId run, List<String> requested) {
+        List<String> names = requireSome(ExchangeFolder.names(ExchangeFolder.Side.IN, requested), "inputs");
+        Run found = store.find(run).map(RunStore.StoredRun::run).orElseThrow(() -> new RunNotFound(run));
+        if (found.status().isFinal()) {
+            throw new WrongState(run, found.status(), "take inputs");
+        }
+        return links(run, ExchangeFolder.Side.IN, names);
+    }
+
+    /**
+     * Upload links for outputs, for the simulation of a RUNNING run with its token ({@code POST
+     * /api/run/output-upload/{id}}): the rule of log uploads. What lands under {@code out/} is recorded as an
+     * output by the bucket's object events, as for any other writer.
+     */
+    public List<Upload> outputUploads(RunId run, Token token, List<String> requested) {
+        List<String> names = requireSome(ExchangeFolder.names(ExchangeFolder.Side.OUT, requested), "names");
+        SimulationUploads.authorize(store, run, token, "upload outputs");
+        return links(run, ExchangeFolder.Side.OUT, names);
+    }
+
+    private List<Upload> links(RunId run, ExchangeFolder.Side side, List<String> names) {
         Instant expiresAt = now().plus(UPLOAD_VALIDITY);
         List<Upload> uploads = new ArrayList<>(names.size());
         for (String name : names) {
-            uploads.add(new Upload(name, files.upload(ExchangeFolder.key(run, ExchangeFolder.Side.IN, name), UPLOAD_VALIDITY),
-                    expiresAt));
+            uploads.add(new Upload(name, files.upload(ExchangeFolder.key(run, side, name), UPLOAD_VALIDITY), expiresAt));
         }
         return List.copyOf(uploads);
     }
 
-    /** The run's inputs and outputs as they are now; the run must exist. */
+    private static List<String> requireSome(List<String> names, String field) {
+        if (names.isEmpty()) {
+            throw new InvalidInput(field + " must name at least one file");
+        }
+        return names;
+    }
+
     /** Whether {@code output} is already in its run's exchange folder. */
     public boolean landed(OutputFile output) {
         return files.exists(output.key());
     }
 
+    /** The run's inputs and outputs as they are now; the run must exist. */
     public Files files(RunId run) {
         store.find(run).orElseThrow(() -> new RunNotFound(run));
         Instant expiresAt = now().plus(DOWNLOAD_VALIDITY);

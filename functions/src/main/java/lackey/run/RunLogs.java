@@ -1,8 +1,6 @@
 package lackey.run;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -53,18 +51,7 @@ public final class RunLogs {
      * has not come yet. Only the run's own token gets one; each call gives a fresh key.
      */
     public Upload grantUpload(RunId id, Token token) {
-        TokenHash presented = token.hash();
-        RunStore.StoredRun found = store.find(id).orElseThrow(() -> new RunNotFound(id));
-        if (!MessageDigest.isEqual(found.tokenHash().hex().getBytes(StandardCharsets.US_ASCII),
-                presented.hex().getBytes(StandardCharsets.US_ASCII))) {
-            throw new WrongToken(id);
-        }
-        Run run = found.run();
-        boolean running = run.status() == RunStatus.RUNNING;
-        boolean lateStopToCome = run.status() == RunStatus.LOST && run.stopped().isEmpty();
-        if (!running && !lateStopToCome) {
-            throw new WrongState(id, run.status(), "upload a log");
-        }
+        SimulationUploads.authorize(store, id, token, "upload a log");
         Instant now = now();
         LogUpload upload = LogUpload.next(id, now, random);
         return new Upload(upload, links.upload(upload, UPLOAD_VALIDITY), now.plus(UPLOAD_VALIDITY));

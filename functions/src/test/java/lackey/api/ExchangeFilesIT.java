@@ -33,6 +33,11 @@ class ExchangeFilesIT {
 
     private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle(), AwsRuns.exchange(AWS.config(), AWS.credentials));
     private final ListRunFilesHandler listFiles = new ListRunFilesHandler(AwsRuns.exchange(AWS.config(), AWS.credentials));
+    private final InputUploadHandler inputUpload = new InputUploadHandler(AwsRuns.exchange(AWS.config(), AWS.credentials));
+    private final OutputUploadHandler outputUpload = new OutputUploadHandler(AwsRuns.exchange(AWS.config(), AWS.credentials));
+    private final StartRunHandler start = new StartRunHandler(AWS.lifecycle());
+    private final StopRunHandler stop = new StopRunHandler(AWS.lifecycle());
+    private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());
 
     private Answer scheduleForm(String body) {
         return SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json", 0, b -> body));
@@ -42,6 +47,16 @@ class ExchangeFilesIT {
         ObjectNode event = SampleEvents.http("list-files.json", id, b -> b);
         event.put("rawPath", "/api/run/" + id + "/files");
         return SampleEvents.invoke(listFiles, event);
+    }
+
+    private Answer moreInputs(long id, String json) {
+        ObjectNode event = SampleEvents.http("input-upload.json", id, b -> json);
+        event.put("rawPath", "/api/run/" + id + "/inputs");
+        return SampleEvents.invoke(inputUpload, event);
+    }
+
+    private Answer outputLinks(long id, String form) {
+        return SampleEvents.invoke(outputUpload, SampleEvents.http("output-upload.json", id, b -> form));
     }
 
     private static HttpResponse<String> put(URI url, String body) throws Exception {
@@ -158,6 +173,73 @@ class ExchangeFilesIT {
     @Test
     void filesOfAnUnknownRunAreNotFound() {
         assertError(filesOf(999_999), 404, "run_not_found");
+    }
+
+    @Test
+    void moreInputsOfALiveRunGoUpThroughTheLinksOfTheInputsRoute() throws Exception {
+        Answer scheduled = scheduleForm("name=late-inputs");
+        long id = scheduled.body().get("id").asLong();
+
+        Answer links = moreInputs(id, "{\"inputs\":[\"params.txt\",\"mesh.dat\"]}");
+        assertEquals(200, links.status(), links.rawBody());
+        assertEquals(id, links.body().get("id").asLong());
+        JsonNode uploads = links.body().get("uploads");
+        assertEquals(List.of("params.txt", "mesh.dat"), uploads.findValuesAsText("name"));
+        assertEquals(List.of("PUT", "PUT"), uploads.findValuesAsText("method"));
+        URI upload = URI.create(uploads.get(0).get("url").asText());
+        assertEquals("/" + LocalAws.BUCKET + "/exchange/" + id + "/in/params.txt", upload.getPath());
+        assertTrue(upload.getRawQuery().contains("X-Amz-Expires=3600"), "an hour to start the upload: " + upload);
+        Instant expires = Instant.parse(uploads.get(0).get("expiresAt").asText());
+        assertTrue(Math.abs(expires.getEpochSecond() - Instant.now().plusSeconds(3600).getEpochSecond()) < 120, expires.toString());
+
+        assertEquals(200, put(upload, "lr=0.5\n").statusCode());
+        JsonNode inputs = filesOf(id).body().get("inputs");
+        assertEquals(List.of("params.txt"), inputs.findValuesAsText("name"));
+        assertEquals("lr=0.5\n", get(URI.create(inputs.get(0).get("url").asText())).body());
+    }
+
+    @Test
+    void inputsRouteRefusesBadNamesUnknownRunsAndEndedRuns() {
+        long id = scheduleForm("name=late-inputs").body().get("id").asLong();
+        assertError(moreInputs(id, "{\"inputs\":[\"../x\"]}"), 400, "invalid_input");
+        assertError(moreInputs(id, "{\"inputs\":[]}"), 400, "invalid_input");
+        assertError(moreInputs(999_999, "{\"inputs\":[\"a.txt\"]}"), 404, "run_not_found");
+        Answer cancelled = SampleEvents.invoke(cancel, SampleEvents.http("cancel-run.json", id, b -> "reason=done"));
+        assertEquals(200, cancelled.status(), cancelled.rawBody());
+        Answer ended = moreInputs(id, "{\"inputs\":[\"a.txt\"]}");
+        assertError(ended, 409, "wrong_state");
+        assertEquals("run " + id + " is CANCELLED, so it cannot take inputs", ended.body().get("message").asText());
+    }
+
+    @Test
+    void aRunningSimulationPutsItsOutputsThroughLinksItGetsWithItsToken() throws Exception {
+        Answer scheduled = scheduleForm("name=outputs-up");
+        long id = scheduled.body().get("id").asLong();
+        String token = scheduled.body().get("token").asText();
+        assertError(outputLinks(id, "token=" + token + "&names=result.csv"), 409, "wrong_state");
+
+        long now = Instant.now().getEpochSecond();
+        Answer started = SampleEvents.invoke(start, SampleEvents.http("start-run.json", id, b -> "token=" + token + "&ts=" + now));
+        assertEquals(200, started.status(), started.rawBody());
+        assertError(outputLinks(id, "token=" + SampleEvents.SEED_TOKEN + "&names=result.csv"), 403, "wrong_token");
+        assertError(outputLinks(id, "token=" + token + "&names=a/b"), 400, "invalid_input");
+        assertError(outputLinks(999_999, "token=" + token + "&names=result.csv"), 404, "run_not_found");
+
+        Answer links = outputLinks(id, "token=" + token + "&names=result.csv,plot.png");
+        assertEquals(200, links.status(), links.rawBody());
+        JsonNode uploads = links.body().get("uploads");
+        assertEquals(List.of("result.csv", "plot.png"), uploads.findValuesAsText("name"));
+        URI upload = URI.create(uploads.get(0).get("url").asText());
+        assertEquals("/" + LocalAws.BUCKET + "/exchange/" + id + "/out/result.csv", upload.getPath());
+        assertEquals(200, put(upload, "x,y\n1,2\n").statusCode());
+        JsonNode outputs = filesOf(id).body().get("outputs");
+        assertEquals(List.of("result.csv"), outputs.findValuesAsText("name"));
+        URI intoInputs = URI.create(upload.toString().replace("/out/result.csv", "/in/result.csv"));
+        assertEquals(403, put(intoInputs, "sneaky").statusCode(), "an output link cannot write elsewhere");
+
+        Answer stopped = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", id, b -> "token=" + token + "&ts=" + now + "&exit=0"));
+        assertEquals(200, stopped.status(), stopped.rawBody());
+        assertError(outputLinks(id, "token=" + token + "&names=late.csv"), 409, "wrong_state");
     }
 
     /**

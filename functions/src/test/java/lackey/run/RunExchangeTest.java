@@ -92,4 +92,61 @@ class RunExchangeTest {
         assertThrows(RunNotFound.class, () -> exchange.files(new RunId(404)));
         assertEquals(List.of(), files.listedPrefixes);
     }
+
+    private RunId scheduled(long id, Token token) {
+        RunId run = new RunId(id);
+        store.create(Run.scheduled(run, new RunSpec("x", Optional.empty(), Map.of(), List.of()), NOW), token.hash());
+        return run;
+    }
+
+    @Test
+    void moreInputsOfALiveRunGetHourLongPutLinksUnderItsInFolder() {
+        RunId run = scheduled(7);
+        var uploads = exchange.inputUploads(run, List.of("params.txt", "params.txt", "mesh.dat"));
+        assertEquals(List.of(
+                new RunExchange.Upload("params.txt", URI.create("https://s3.test/put/exchange/7/in/params.txt?expires=3600"),
+                        NOW.plus(Duration.ofHours(1))),
+                new RunExchange.Upload("mesh.dat", URI.create("https://s3.test/put/exchange/7/in/mesh.dat?expires=3600"),
+                        NOW.plus(Duration.ofHours(1)))), uploads, "duplicates collapse, as at scheduling");
+    }
+
+    @Test
+    void inputsOfAnUnknownRunAreNotFoundAndOfAnEndedRunConflict() {
+        assertThrows(RunNotFound.class, () -> exchange.inputUploads(new RunId(404), List.of("a.txt")));
+        RunId run = scheduled(8);
+        store.markCancelled(run, "enough", NOW);
+        WrongState ended = assertThrows(WrongState.class, () -> exchange.inputUploads(run, List.of("a.txt")));
+        assertEquals("run 8 is CANCELLED, so it cannot take inputs", ended.getMessage());
+    }
+
+    @Test
+    void badOrMissingInputNamesAreRefusedBeforeTheRunIsRead() {
+        for (List<String> names : List.of(List.<String>of(), List.of("../x"), List.of("a/b"), List.of(""))) {
+            assertThrows(InvalidInput.class, () -> exchange.inputUploads(new RunId(404), names), names.toString());
+        }
+    }
+
+    @Test
+    void aRunningSimulationGetsPutLinksUnderItsOutFolderWithItsToken() {
+        Token token = Token.generate();
+        RunId run = scheduled(9, token);
+        store.markStarted(run, token.hash(), new ClientTime(NOW.getEpochSecond()), NOW, Optional.empty());
+        var uploads = exchange.outputUploads(run, token, List.of("result.csv"));
+        assertEquals(List.of(new RunExchange.Upload("result.csv",
+                URI.create("https://s3.test/put/exchange/9/out/result.csv?expires=3600"), NOW.plus(Duration.ofHours(1)))), uploads);
+    }
+
+    @Test
+    void outputLinksNeedTheRunsOwnTokenAndARunningRun() {
+        Token token = Token.generate();
+        RunId run = scheduled(10, token);
+        WrongState notYet = assertThrows(WrongState.class, () -> exchange.outputUploads(run, token, List.of("r.csv")));
+        assertEquals("run 10 is SCHEDULED, so it cannot upload outputs", notYet.getMessage());
+        store.markStarted(run, token.hash(), new ClientTime(NOW.getEpochSecond()), NOW, Optional.empty());
+        assertThrows(WrongToken.class, () -> exchange.outputUploads(run, Token.generate(), List.of("r.csv")));
+        assertThrows(RunNotFound.class, () -> exchange.outputUploads(new RunId(404), token, List.of("r.csv")));
+        InvalidInput badName = assertThrows(InvalidInput.class, () -> exchange.outputUploads(run, token, List.of("a/b")));
+        assertEquals("output name 'a/b' must not contain a slash", badName.getMessage());
+        assertThrows(InvalidInput.class, () -> exchange.outputUploads(run, token, List.of()));
+    }
 }

@@ -143,12 +143,21 @@ public final class TrainingRun implements AutoCloseable {
         }
         for (var entry : taskRoots.entrySet()) {
             Path cache = entry.getValue().resolve("function.aot");
-            if (!Files.exists(cache)) {
-                throw new IllegalStateException("the training run of " + entry.getKey() + " wrote no AOT cache");
+            if (Files.exists(cache)) {
+                Files.setLastModifiedTime(cache, LambdaPackageFiles.FIXED_TIME);
+            } else {
+                // It still works, only slower: PackagingTest fails until the scenario gives it a first request.
+                log.println("lambda packages: WARNING: " + entry.getKey() + " has no training request in TrainingRun: "
+                        + "its package has no AOT cache");
             }
-            Files.setLastModifiedTime(cache, LambdaPackageFiles.FIXED_TIME);
         }
     }
+
+    /** The functions the scenario gives a first request; a packaged function missing here ships without an AOT cache. */
+    static final java.util.Set<String> TRAINED = java.util.Set.of("ScheduleRunFunction", "StartRunFunction",
+            "HeartbeatRunFunction", "OutputUploadFunction", "InputUploadFunction", "ListRunsFunction", "LogUploadFunction",
+            "StopRunFunction", "GetRunFunction", "GetRunLogFunction", "ListRunFilesFunction", "CancelRunFunction",
+            "StopSimulationFunction", "RecordOutputFunction", "RecurringRunFunction", "ScheduleSweepFunction", "SweepRunsFunction");
 
     /** The training requests, in the order of a run's life. */
     private final class Scenario {
@@ -171,6 +180,10 @@ public final class TrainingRun implements AutoCloseable {
             done("StartRunFunction");
             call("HeartbeatRunFunction", event("heartbeat-run.json", id, token));
             done("HeartbeatRunFunction");
+            call("OutputUploadFunction", event("output-upload.json", id, token));
+            done("OutputUploadFunction");
+            call("InputUploadFunction", event("input-upload.json", id, null));
+            done("InputUploadFunction");
             call("ListRunsFunction", event("list-runs.json", 0, null));  // status=RUNNING: run 1 is
             done("ListRunsFunction");
             call("LogUploadFunction", event("log-upload.json", id, token));

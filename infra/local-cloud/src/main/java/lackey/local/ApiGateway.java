@@ -21,15 +21,23 @@ final class ApiGateway implements HttpFront.Site {
     private final FunctionHosts functions;
     private final String accountId;
     private final String apiId;
+    /** Checks AWS_IAM routes' signatures in IAM mode ({@code ./lackey local --iam}); null lets every call through. */
+    private final IamAuthorizer iam;
 
     ApiGateway(List<HttpRoute> routes, List<FunctionDefinition> definitions, FunctionHosts functions, String accountId,
                String apiId) {
+        this(routes, definitions, functions, accountId, apiId, null);
+    }
+
+    ApiGateway(List<HttpRoute> routes, List<FunctionDefinition> definitions, FunctionHosts functions, String accountId,
+               String apiId, IamAuthorizer iam) {
         this.routes = new HttpApiRoutes(routes);
         this.functionNames = definitions.stream().collect(Collectors.toMap(
                 FunctionDefinition::logicalId, FunctionDefinition::functionName));
         this.functions = functions;
         this.accountId = accountId;
         this.apiId = apiId;
+        this.iam = iam;
     }
 
     @Override
@@ -38,6 +46,13 @@ final class ApiGateway implements HttpFront.Site {
     }
 
     private HttpApiEvents.Response invoke(HttpApiRoutes.Match match, HttpApiEvents.Request request, String requestId) {
+        if (iam != null && match.route().needsIam()) {
+            Optional<String> refusal = iam.refusal(request.method(), request.rawPath(), request.rawQuery(), request.headers(),
+                    request.body());
+            if (refusal.isPresent()) {
+                return IamAuthorizer.forbidden(refusal.get());
+            }
+        }
         HttpApiEvents.Stage stage = new HttpApiEvents.Stage(accountId, apiId, requestId, Instant.now());
         byte[] event = HttpApiEvents.event(request, match, stage).toString().getBytes(StandardCharsets.UTF_8);
         FunctionHosts.Invocation invocation = functions.invoke(functionNames.get(match.route().function()), event);

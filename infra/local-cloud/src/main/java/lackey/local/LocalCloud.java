@@ -96,10 +96,12 @@ public final class LocalCloud implements AutoCloseable {
      * @param functionClassPath class path of the function hosts (the handlers and their dependencies)
      * @param log              where the local cloud reports what it does
      * @param apiReadTimeout   how long a request to the API may send nothing before it is answered 408
+     * @param iam              whether routes template.yaml marks AWS_IAM need a SigV4 signature made with the local
+     *                         credentials, as on AWS ({@code ./lackey local --iam}); off by default
      */
     public record Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                           int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log,
-                          Map<String, String> parameterOverrides, Duration apiReadTimeout) {
+                          Map<String, String> parameterOverrides, Duration apiReadTimeout, boolean iam) {
 
         public Options {
             parameterOverrides = Map.copyOf(parameterOverrides == null ? Map.of() : parameterOverrides);
@@ -117,6 +119,14 @@ public final class LocalCloud implements AutoCloseable {
             workDir = workDir.toAbsolutePath().normalize();
         }
 
+        /** Options without IAM checks. */
+        public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
+                       int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log,
+                       Map<String, String> parameterOverrides, Duration apiReadTimeout) {
+            this(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort, functionClassPath, log,
+                    parameterOverrides, apiReadTimeout, false);
+        }
+
         /** Options with the template's parameter defaults. */
         public Options(Path projectRoot, Path home, Path workDir, int apiPort, int dynamoDbPort, int s3Port,
                        int eventBridgePort, int ecsPort, String functionClassPath, PrintStream log) {
@@ -130,7 +140,7 @@ public final class LocalCloud implements AutoCloseable {
          */
         public Options withParameterOverrides(Map<String, String> overrides) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, overrides, apiReadTimeout);
+                    functionClassPath, log, overrides, apiReadTimeout, iam);
         }
 
         /** Options as before the local ECS existed: its endpoint takes any free port. */
@@ -151,39 +161,50 @@ public final class LocalCloud implements AutoCloseable {
                     home == null || home.isBlank() ? workDir.resolve(".lackey") : workDir.resolve(home), workDir,
                     port(env, "LACKEY_PORT", DEFAULT_API_PORT), port(env, "LACKEY_DYNAMODB_PORT", DEFAULT_DYNAMODB_PORT),
                     port(env, "LACKEY_S3_PORT", DEFAULT_S3_PORT), port(env, "LACKEY_EVENTS_PORT", DEFAULT_EVENTBRIDGE_PORT),
-                    port(env, "LACKEY_ECS_PORT", DEFAULT_ECS_PORT), System.getProperty("java.class.path"), System.out);
+                    port(env, "LACKEY_ECS_PORT", DEFAULT_ECS_PORT), System.getProperty("java.class.path"), System.out)
+                    .withIam(isSet(env.get("LACKEY_IAM")));
+        }
+
+        private static boolean isSet(String flag) {
+            return flag != null && !flag.isBlank() && !flag.equals("0") && !flag.equalsIgnoreCase("false");
         }
 
         /** These options with every port 0: free ports, as tests want. */
         public Options withFreePorts() {
             return new Options(projectRoot, home, workDir, 0, 0, 0, 0, 0, functionClassPath, log, parameterOverrides,
-                    apiReadTimeout);
+                    apiReadTimeout, iam);
         }
 
         public Options withHome(Path newHome) {
             return new Options(projectRoot, newHome, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides, apiReadTimeout);
+                    functionClassPath, log, parameterOverrides, apiReadTimeout, iam);
         }
 
         public Options withWorkDir(Path newWorkDir) {
             return new Options(projectRoot, home, newWorkDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides, apiReadTimeout);
+                    functionClassPath, log, parameterOverrides, apiReadTimeout, iam);
         }
 
         public Options withFunctionClassPath(String classPath) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    classPath, log, parameterOverrides, apiReadTimeout);
+                    classPath, log, parameterOverrides, apiReadTimeout, iam);
         }
 
         public Options withLog(PrintStream newLog) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, newLog, parameterOverrides, apiReadTimeout);
+                    functionClassPath, newLog, parameterOverrides, apiReadTimeout, iam);
         }
 
         /** These options with another read timeout for the API (tests shorten it). */
         public Options withApiReadTimeout(Duration timeout) {
             return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
-                    functionClassPath, log, parameterOverrides, timeout);
+                    functionClassPath, log, parameterOverrides, timeout, iam);
+        }
+
+        /** These options with IAM mode on or off. */
+        public Options withIam(boolean on) {
+            return new Options(projectRoot, home, workDir, apiPort, dynamoDbPort, s3Port, eventBridgePort, ecsPort,
+                    functionClassPath, log, parameterOverrides, apiReadTimeout, on);
         }
 
         private static int port(Map<String, String> env, String name, int fallback) {
@@ -314,7 +335,9 @@ public final class LocalCloud implements AutoCloseable {
         }
 
         localEnvFile = LocalEnvFile.write(options.home().resolve("local.env"), environment);
-        front.start(List.of(new ApiGateway(template.routes(), template.functions(), functions, names.accountId(), "local")));
+        IamAuthorizer iam = options.iam() ? new IamAuthorizer(access.accessKey(), access.secretKey(), access.region().id(),
+                java.time.Clock.systemUTC()) : null;
+        front.start(List.of(new ApiGateway(template.routes(), template.functions(), functions, names.accountId(), "local", iam)));
         started.remove(unservedApi); // stopped first from now on: no request reaches a function being stopped
         started.push(front);
         report(Duration.ofNanos(System.nanoTime() - begin));
@@ -333,12 +356,16 @@ public final class LocalCloud implements AutoCloseable {
         env.put("AWS_SECRET_ACCESS_KEY", access.secretKey());
         env.putAll(TemplateResources.sharedEnvironment(template.functions()));
         env.put("LACKEY_API", apiUrl.toString());
+        if (options.iam()) {
+            env.put("LACKEY_SIGN", "always"); // the CLI signs its calls to the local API, with the credentials above
+        }
         return env;
     }
 
     private void report(Duration took) {
         log.printf("%nlackey local cloud is up (%.1f s)%n", took.toMillis() / 1000.0);
-        log.println("  API          " + apiUrl);
+        log.println("  API          " + apiUrl + (options.iam()
+                ? "  (IAM mode: AWS_IAM routes need SigV4 signed with local.env's credentials)" : ""));
         for (HttpRoute route : template.routes()) {
             log.printf("                 %-28s -> %s%n", route.routeKey(), route.function());
         }
@@ -579,7 +606,7 @@ public final class LocalCloud implements AutoCloseable {
                 overrides.put(arg.substring(0, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
             } else {
                 throw new IllegalArgumentException("unexpected argument '" + arg
-                        + "': the only option is --parameter-overrides Name=Value ...");
+                        + "': the options are --iam and --parameter-overrides Name=Value ...");
             }
         }
         return overrides;
@@ -588,7 +615,11 @@ public final class LocalCloud implements AutoCloseable {
     public static void main(String[] args) {
         Options options;
         try {
-            options = Options.fromEnvironment(System.getenv()).withParameterOverrides(parameterOverrides(args));
+            List<String> rest = new ArrayList<>(List.of(args));
+            boolean iam = rest.remove("--iam");
+            Options fromEnvironment = Options.fromEnvironment(System.getenv());
+            options = fromEnvironment.withParameterOverrides(parameterOverrides(rest.toArray(String[]::new)))
+                    .withIam(iam || fromEnvironment.iam());
         } catch (RuntimeException e) {
             System.err.println("lackey local: " + e.getMessage());
             System.exit(1);

@@ -28,9 +28,11 @@ public final class SamTemplate {
     private final List<BusDefinition> buses = new ArrayList<>();
     private final List<ClusterDefinition> clusters = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
+    private final JsonNode resources;
 
     private SamTemplate(JsonNode template, LocalNames names) {
         this.names = names;
+        this.resources = template.path("Resources");
         this.intrinsics = new Intrinsics(template, names);
         for (Map.Entry<String, JsonNode> parameter : template.path("Parameters").properties()) {
             JsonNode value = intrinsics.ref(parameter.getKey());
@@ -158,7 +160,8 @@ public final class SamTemplate {
             switch (event.getValue().path("Type").asText()) {
                 case "HttpApi" -> routes.add(new HttpRoute(
                         eventProperties.path("Method").asText("ANY").toUpperCase(Locale.ROOT).replace("*", "ANY"),
-                        eventProperties.path("Path").asText("$default"), logicalId));
+                        eventProperties.path("Path").asText("$default"), logicalId,
+                        authorizer(event.getValue().path("Properties"))));
                 case "Schedule", "ScheduleV2" -> {
                     String expression = text(eventProperties, "Schedule")
                             .or(() -> text(eventProperties, "ScheduleExpression"))
@@ -187,6 +190,16 @@ public final class SamTemplate {
                 && reserved.asText().matches("\\d+") ? Integer.parseInt(reserved.asText()) : 0;
         functions.add(new FunctionDefinition(logicalId, functionName, handlerClass, handlerMethod, environment,
                 timeout, memory, routes, schedules, runtime == null ? "java25" : runtime, codeUri, reservedConcurrency));
+    }
+
+    /** A route's authorizer: its own, else its API's default (an implicit API has none), else NONE. */
+    private String authorizer(JsonNode eventProperties) {
+        JsonNode own = eventProperties.path("Auth").path("Authorizer");
+        if (own.isTextual()) {
+            return own.asText();
+        }
+        String api = eventProperties.path("ApiId").path("Ref").asText("");
+        return resources.path(api).path("Properties").path("Auth").path("DefaultAuthorizer").asText("NONE");
     }
 
     private RuleDefinition readRule(String logicalId, JsonNode template, JsonNode properties,

@@ -41,6 +41,17 @@ class SamTemplateTest {
     }
 
     @Test
+    void routesTakeTheirOwnAuthorizerElseTheApisDefault() {
+        java.util.Map<String, String> authorizers = new java.util.TreeMap<>();
+        project().routes().forEach(route -> authorizers.put(route.routeKey(), route.authorizer()));
+        assertEquals("NONE", authorizers.get("PUT /api/run/start/{id}"), "the simulation's call carries its token");
+        assertEquals("NONE", authorizers.get("POST /api/run/output-upload/{id}"));
+        assertEquals("AWS_IAM", authorizers.get("GET /api/runs"), "the API's DefaultAuthorizer");
+        assertEquals("AWS_IAM", authorizers.get("POST /api/run/{id}/inputs"));
+        assertTrue(project().routes().stream().filter(HttpRoute::needsIam).count() >= 8, authorizers.toString());
+    }
+
+    @Test
     void tableBucketAndBusGetLocalNames() {
         SamTemplate template = project();
         TableDefinition table = template.tables().stream().filter(t -> t.logicalId().equals("RunsTable")).findFirst().orElseThrow();

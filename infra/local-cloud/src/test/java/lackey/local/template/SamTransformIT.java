@@ -64,7 +64,7 @@ class SamTransformIT {
     @Test
     void everyFunctionBecomesACustomRuntimeFunctionWhoseCodeIsItsOwnPackage() {
         Map<String, JsonNode> functions = serverlessFunctions();
-        assertEquals(15, functions.size(), "functions in template.yaml: " + functions.keySet());
+        assertEquals(17, functions.size(), "functions in template.yaml: " + functions.keySet());
         functions.forEach((id, function) -> {
             JsonNode lambda = transformed.path("Resources").path(id);
             assertEquals("AWS::Lambda::Function", lambda.path("Type").asText(), id);
@@ -106,7 +106,7 @@ class SamTransformIT {
             assertEquals("2.0", method.getValue().at("/x-amazon-apigateway-integration/payloadFormatVersion").asText(), route);
         }));
         assertEquals(expected, served, "routes and their authorization after the transform");
-        assertEquals(4, served.values().stream().filter("NONE"::equals).count(), "the four simulation routes: " + served);
+        assertEquals(5, served.values().stream().filter("NONE"::equals).count(), "the five simulation routes: " + served);
     }
 
     @Test
@@ -158,7 +158,8 @@ class SamTransformIT {
         Map<String, JsonNode> routeSettings = new TreeMap<>();
         stage.path("RouteSettings").properties().forEach(entry -> routeSettings.put(entry.getKey(), entry.getValue()));
         assertEquals(Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}", "PUT /api/run/heartbeat/{id}",
-                "POST /api/run/log-upload/{id}"), routeSettings.keySet(), "route keys as API Gateway knows them");
+                "POST /api/run/log-upload/{id}", "POST /api/run/output-upload/{id}"), routeSettings.keySet(),
+                "route keys as API Gateway knows them");
         routeSettings.forEach((route, settings) -> assertEquals("SimulationRouteRateLimit",
                 settings.at("/ThrottlingRateLimit/Ref").asText(), route));
     }
@@ -176,7 +177,7 @@ class SamTransformIT {
         });
         assertEquals(Map.of("StartRunFunction", "SimulationFunctionConcurrency", "StopRunFunction", "SimulationFunctionConcurrency",
                 "HeartbeatRunFunction", "SimulationFunctionConcurrency", "LogUploadFunction", "SimulationFunctionConcurrency",
-                "RecordOutputFunction", "RecordOutputConcurrency"), capped);
+                "OutputUploadFunction", "SimulationFunctionConcurrency", "RecordOutputFunction", "RecordOutputConcurrency"), capped);
     }
 
     /**

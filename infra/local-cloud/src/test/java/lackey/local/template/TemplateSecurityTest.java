@@ -43,7 +43,7 @@ class TemplateSecurityTest {
 
     /** The functions behind the simulation's unauthenticated routes, whose concurrency is capped. */
     private static final Set<String> SIMULATION_FUNCTIONS = Set.of("StartRunFunction", "StopRunFunction",
-            "HeartbeatRunFunction", "LogUploadFunction");
+            "HeartbeatRunFunction", "LogUploadFunction", "OutputUploadFunction");
     /** Lambda's default concurrency quota per account and region, and the part AWS keeps unreserved. */
     private static final int DEFAULT_ACCOUNT_CONCURRENCY = 1000;
     private static final int UNRESERVED_MINIMUM = 100;
@@ -182,7 +182,7 @@ class TemplateSecurityTest {
                     }
                 }));
         assertEquals(Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}", "PUT /api/run/heartbeat/{id}",
-                "POST /api/run/log-upload/{id}"), unauthenticated);
+                "POST /api/run/log-upload/{id}", "POST /api/run/output-upload/{id}"), unauthenticated);
         assertEquals(unauthenticated, throttled, "exactly the unauthenticated routes get a throttle of their own");
         assertTrue(numberDefault("SimulationRouteRateLimit") < numberDefault("ApiRateLimit")
                 && numberDefault("SimulationRouteBurstLimit") < numberDefault("ApiBurstLimit"), "tighter than the default");

@@ -67,14 +67,16 @@ class TemplateTest {
             Map.entry("GetRunLogFunction", "lackey.api.GetRunLogHandler::handleRequest"),
             Map.entry("LogUploadFunction", "lackey.api.LogUploadHandler::handleRequest"),
             Map.entry("ListRunFilesFunction", "lackey.api.ListRunFilesHandler::handleRequest"),
-            Map.entry("RecordOutputFunction", "lackey.api.RecordOutputHandler::handleRequest"));
+            Map.entry("RecordOutputFunction", "lackey.api.RecordOutputHandler::handleRequest"),
+            Map.entry("InputUploadFunction", "lackey.api.InputUploadHandler::handleRequest"),
+            Map.entry("OutputUploadFunction", "lackey.api.OutputUploadHandler::handleRequest"));
 
     /** Routes the simulation calls with its run token; every other route is for operators. */
     private static final Set<String> SIMULATION_ROUTES = Set.of("PUT /api/run/start/{id}", "PUT /api/run/stop/{id}",
-            "PUT /api/run/heartbeat/{id}", "POST /api/run/log-upload/{id}");
+            "PUT /api/run/heartbeat/{id}", "POST /api/run/log-upload/{id}", "POST /api/run/output-upload/{id}");
     private static final Set<String> CONTRACT_OPERATOR_ROUTES = Set.of("POST /api/run", "GET /api/run/{id}", "GET /api/runs",
             "POST /api/runs",
-            "GET /api/run/{id}/log", "GET /api/run/{id}/files");
+            "GET /api/run/{id}/log", "GET /api/run/{id}/files", "POST /api/run/{id}/inputs");
 
     private static JsonNode template;
     private static JsonSchema samSchema;
@@ -281,9 +283,9 @@ class TemplateTest {
         JsonNode statements = properties(template, "ListRunsFunction").at("/Policies/0/Statement");
         assertEquals(1, statements.size(), "one statement: " + statements);
         JsonNode statement = statements.get(0);
-        assertEquals(List.of("dynamodb:Query"), texts(statement.path("Action")), "Query only: no Scan, no GetItem");
+        assertEquals(List.of("dynamodb:Query"), TemplateJson.texts(statement.path("Action")), "Query only: no Scan, no GetItem");
         assertEquals(List.of("${RunsTable.Arn}/index/RunsByTime", "${RunsTable.Arn}/index/RunsByStatus"),
-                texts(statement.path("Resource")), "the two listing indexes, not the table");
+                TemplateJson.texts(statement.path("Resource")), "the two listing indexes, not the table");
         assertEquals(List.of("GET /api/runs"), httpApiEvents().entrySet().stream()
                 .filter(e -> e.getKey().startsWith("ListRunsFunction."))
                 .map(e -> e.getValue().at("/Properties/Method").asText() + " " + e.getValue().at("/Properties/Path").asText())
@@ -297,9 +299,9 @@ class TemplateTest {
         assertEquals(2, statements.size(), "two statements: " + statements);
         // UpdateItem: the id reservation and dispatch-pending marks; BatchWriteItem: the runs, and their undo.
         // No PutItem, no GetItem, no Scan: a sweep never reads.
-        assertEquals(List.of("dynamodb:UpdateItem", "dynamodb:BatchWriteItem"), texts(statements.get(0).path("Action")));
+        assertEquals(List.of("dynamodb:UpdateItem", "dynamodb:BatchWriteItem"), TemplateJson.texts(statements.get(0).path("Action")));
         assertEquals(getAtt("RunsTable", "Arn"), statements.get(0).path("Resource"));
-        assertEquals(List.of("events:PutEvents"), texts(statements.get(1).path("Action")));
+        assertEquals(List.of("events:PutEvents"), TemplateJson.texts(statements.get(1).path("Action")));
         assertEquals(getAtt("RunBus", "Arn"), statements.get(1).path("Resource"));
         assertEquals(120, function.path("Timeout").asInt(), "room for 10,000 runs, retries and an undo");
         assertEquals(2048, function.path("MemorySize").asInt());
@@ -337,10 +339,10 @@ class TemplateTest {
             if (!"Allow".equals(statement.path("Effect").asText())) {
                 continue;
             }
-            for (String action : texts(statement.path("Action"))) {
+            for (String action : TemplateJson.texts(statement.path("Action"))) {
                 assertFalse(action.contains("*"), owner + " allows the wildcard action " + action);
             }
-            List<String> resources = texts(statement.path("Resource"));
+            List<String> resources = TemplateJson.texts(statement.path("Resource"));
             assertFalse(resources.isEmpty(), owner + ": a statement without Resource");
             for (String resource : resources) {
                 assertNotEquals("*", resource, owner + " allows an action on every resource");
@@ -366,11 +368,19 @@ class TemplateTest {
         Map<String, String> taskRole = new TreeMap<>();
         for (JsonNode policy : properties(template, "SimulationTaskRole").path("Policies")) {
             for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
-                texts(statement.path("Action")).forEach(action -> taskRole.put(action, statement.at("/Resource/Fn::Sub").asText()));
+                TemplateJson.texts(statement.path("Action")).forEach(action -> taskRole.put(action, statement.at("/Resource/Fn::Sub").asText()));
             }
         }
         assertEquals(Map.of("s3:GetObject", "${RunsBucket.Arn}/exchange/*/in/*", "s3:PutObject", "${RunsBucket.Arn}/exchange/*/out/*"),
                 taskRole);
+    }
+
+    @Test
+    void uploadLinkFunctionsMayReadTheRunAndSignOnlyTheirSideOfTheFolder() {
+        assertEquals(Map.of("s3:PutObject", List.of("${RunsBucket.Arn}/exchange/*/in/*"), "dynamodb:GetItem", List.of("RunsTable")),
+                grants("InputUploadFunction"));
+        assertEquals(Map.of("s3:PutObject", List.of("${RunsBucket.Arn}/exchange/*/out/*"), "dynamodb:GetItem", List.of("RunsTable")),
+                grants("OutputUploadFunction"));
     }
 
     @Test
@@ -400,7 +410,7 @@ class TemplateTest {
         assertEquals(1, index.path("KeySchema").size(), "hash key only");
         assertEquals("ALL", index.at("/Projection/ProjectionType").asText());
         assertEquals(List.of("${RunsTable.Arn}/index/RunsByAwaitedFile"),
-                texts(statementWith("RecordOutputFunction", "dynamodb:Query").at("/Resource/Fn::Sub")));
+                TemplateJson.texts(statementWith("RecordOutputFunction", "dynamodb:Query").at("/Resource/Fn::Sub")));
         assertTrue(grants("RecordOutputFunction").containsKey("events:PutEvents"));
         assertEquals(List.of("${RunsBucket.Arn}/exchange/*/out/*"), grants("ScheduleRunFunction").get("s3:GetObject"),
                 "the schedule function may only look at outputs");
@@ -411,7 +421,7 @@ class TemplateTest {
     private static Map<String, List<String>> grants(String function) {
         Map<String, List<String>> grants = new TreeMap<>();
         for (JsonNode statement : properties(template, function).at("/Policies/0/Statement")) {
-            for (String action : texts(statement.path("Action"))) {
+            for (String action : TemplateJson.texts(statement.path("Action"))) {
                 grants.computeIfAbsent(action, a -> new ArrayList<>()).addAll(resourceNames(statement.path("Resource")));
             }
         }
@@ -422,12 +432,12 @@ class TemplateTest {
         if (resource.has("Fn::GetAtt")) {
             return List.of(resource.path("Fn::GetAtt").get(0).asText());
         }
-        return texts(resource);
+        return TemplateJson.texts(resource);
     }
 
     private static JsonNode statementWith(String function, String action) {
         for (JsonNode statement : properties(template, function).at("/Policies/0/Statement")) {
-            if (texts(statement.path("Action")).contains(action)) {
+            if (TemplateJson.texts(statement.path("Action")).contains(action)) {
                 return statement;
             }
         }
@@ -482,14 +492,14 @@ class TemplateTest {
         boolean eventBridgeMayUseKey = false;
         for (JsonNode statement : properties(template, "RunNotificationsKey").at("/KeyPolicy/Statement")) {
             eventBridgeMayUseKey |= "events.amazonaws.com".equals(statement.at("/Principal/Service").asText())
-                    && texts(statement.path("Action")).containsAll(List.of("kms:GenerateDataKey", "kms:Decrypt"));
+                    && TemplateJson.texts(statement.path("Action")).containsAll(List.of("kms:GenerateDataKey", "kms:Decrypt"));
         }
         assertTrue(eventBridgeMayUseKey, "the key policy must let EventBridge encrypt messages");
 
         JsonNode policy = properties(template, "RunNotificationsTopicPolicy");
         Map<String, JsonNode> byPrincipal = new TreeMap<>();
         for (JsonNode statement : policy.at("/PolicyDocument/Statement")) {
-            assertEquals(List.of("sns:Publish"), texts(statement.path("Action")), statement.toString());
+            assertEquals(List.of("sns:Publish"), TemplateJson.texts(statement.path("Action")), statement.toString());
             assertNull(byPrincipal.put(statement.at("/Principal/Service").asText(), statement), "one statement per service");
         }
         assertEquals(Set.of("events.amazonaws.com", "cloudwatch.amazonaws.com"), byPrincipal.keySet(),
@@ -768,20 +778,6 @@ class TemplateTest {
         ObjectNode getAtt = JSON.createObjectNode();
         getAtt.putArray("Fn::GetAtt").add(logicalId).add(attribute);
         return getAtt;
-    }
-
-    /** The strings in a value that IAM reads as a string or a list of strings (intrinsics contribute their text). */
-    private static List<String> texts(JsonNode value) {
-        List<String> texts = new ArrayList<>();
-        if (value.isTextual()) {
-            texts.add(value.textValue());
-        } else if (value.isArray()) {
-            value.forEach(item -> texts.addAll(texts(item)));
-        } else if (value.isObject()) {
-            // !Sub "…" and the like: the text is what the resource will look like.
-            value.properties().forEach(entry -> texts.addAll(texts(entry.getValue())));
-        }
-        return texts;
     }
 
     private static List<Path> eventFiles() throws IOException {
