@@ -120,6 +120,7 @@ final class ExecutionEnvironment {
 
     /** Stops the process (Lambda's shutdown of an environment, or a timed-out invocation). */
     void stop() {
+        process.descendants().forEach(ProcessHandle::destroy);
         process.destroy();
         try {
             if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
