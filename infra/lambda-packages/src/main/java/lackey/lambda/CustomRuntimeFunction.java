@@ -99,7 +99,7 @@ public final class CustomRuntimeFunction implements AutoCloseable {
     private void scale() {
         boolean launch;
         synchronized (this) {
-            long idle = environments.stream().filter(ExecutionEnvironment::waiting).count();
+            long idle = environments.stream().filter(ExecutionEnvironment::available).count();
             launch = !closed && queue.size() > idle + starting && environments.size() + starting < maxEnvironments;
             if (launch) {
                 starting++;

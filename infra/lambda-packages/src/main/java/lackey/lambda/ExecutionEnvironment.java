@@ -101,8 +101,12 @@ final class ExecutionEnvironment {
         return self[0];
     }
 
-    boolean waiting() {
-        return waiting;
+    /**
+     * Whether it can take an invocation now or in a moment: it finished its init and holds none. Between posting an
+     * answer and asking for the next invocation it counts as available, so that calls in a row reuse it.
+     */
+    boolean available() {
+        return !exited && initMillis >= 0 && current == null;
     }
 
     Optional<Invocation> current() {
