@@ -24,7 +24,8 @@ import lackey.lambda.TrainingRun;
  * template.yaml deploys (its zip unpacked, its {@code bootstrap}, the template's {@code JAVA_TOOL_OPTIONS}, AWS's
  * runtime interface client polling a local Runtime API), against the emulators, side by side with a hello-world JVM
  * and, for the schedule function, the same package without its AOT cache and the form lackey shipped before (the
- * managed java25 runtime's way: the build's JDK, C1 only, the runtime client loading one shaded jar). Variants are
+ * managed java25 runtime's way: the build's JDK, C1 only, the runtime client loading one shaded jar), and the peer
+ * most users would write (infra/bench-peer: a typed handler with the SDK's defaults, in that same java25 form). Variants are
  * interleaved round by round; the table gives median and p90 wall time (launch to answer), the ratio of the median
  * to the hello-world JVM's, the classes the JVM loaded (how many from the AOT cache) and its peak RSS.
  * Run with {@code ./lackey bench cold [rounds]}; it prints a Markdown table.
@@ -33,6 +34,7 @@ public final class ColdStartBenchmark {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HELLO = "hello world JVM";
+    private static final String PEER = "schedule: peer (RequestHandler<APIGatewayV2HTTPEvent, …>, SDK defaults, java25 form)";
 
     private ColdStartBenchmark() {
     }
@@ -77,6 +79,9 @@ public final class ColdStartBenchmark {
                     variants.put(m.label() + ": package, AOT cache off", () -> setup.cold(function, taskRoot, "-XX:AOTMode=off", m));
                     Path before = ManagedJava25.taskRoot(root, work.resolve("java25"));
                     variants.put(m.label() + ": java25 form (before)", () -> setup.cold(function, before, "", m));
+                    ManagedJava25.peerTaskRoot(root, work.resolve("peer")).ifPresent(peer -> variants.put(PEER,
+                            () -> setup.cold(new PackagedFunction(function.logicalId(), "lackey.peer.PeerScheduleHandler::handleRequest",
+                                    function.codeUri(), function.timeoutSeconds(), function.javaToolOptions()), peer, "", m)));
                 }
             }
             Map<String, List<Sample>> samples = new LinkedHashMap<>();
@@ -95,6 +100,12 @@ public final class ColdStartBenchmark {
                     classes.put(m.label() + ": package, AOT cache off", setup.classesLoaded(function, taskRoot, "-XX:AOTMode=off", m, work));
                     classes.put(m.label() + ": java25 form (before)",
                             setup.classesLoaded(function, ManagedJava25.taskRoot(root, work.resolve("java25")), "", m, work));
+                    var peer = ManagedJava25.peerTaskRoot(root, work.resolve("peer"));
+                    if (peer.isPresent()) {
+                        classes.put(PEER, setup.classesLoaded(new PackagedFunction(function.logicalId(),
+                                "lackey.peer.PeerScheduleHandler::handleRequest", function.codeUri(), function.timeoutSeconds(),
+                                function.javaToolOptions()), peer.get(), "", m, work));
+                    }
                 }
             }
 

@@ -25,13 +25,39 @@ final class ManagedJava25 {
     }
 
     static Path taskRoot(Path root, Path dir) {
+        return taskRoot(dir, List.of(root.resolve("functions/target/lackey-functions.jar")));
+    }
+
+    /**
+     * The benchmark's peer in the same form: its jar and its dependencies in lib/, as a java25 zip holds them;
+     * empty when the peer is not built ({@code infra/bench-peer}).
+     */
+    static java.util.Optional<Path> peerTaskRoot(Path root, Path dir) {
+        Path target = root.resolve("infra/bench-peer/target");
+        Path classPath = target.resolve("peer-classpath.txt");
+        try (Stream<Path> jars = Files.list(target)) {
+            Path jar = jars.filter(p -> p.getFileName().toString().matches("lackey-bench-peer-.*\\.jar")).findFirst().orElse(null);
+            if (jar == null || !Files.exists(classPath)) {
+                return java.util.Optional.empty();
+            }
+            List<Path> lib = new java.util.ArrayList<>(List.of(jar));
+            Stream.of(Files.readString(classPath).strip().split(java.io.File.pathSeparator)).filter(s -> !s.isBlank())
+                    .map(Path::of).forEach(lib::add);
+            return java.util.Optional.of(taskRoot(dir, lib));
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    private static Path taskRoot(Path dir, List<Path> jars) {
         try {
             if (Files.exists(dir.resolve("bootstrap"))) {
                 return dir;
             }
             Files.createDirectories(dir.resolve("lib"));
-            Files.copy(root.resolve("functions/target/lackey-functions.jar"), dir.resolve("lib/lackey-functions.jar"),
-                    StandardCopyOption.REPLACE_EXISTING);
+            for (Path jar : jars) {
+                Files.copy(jar, dir.resolve("lib").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
             String runtime = Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                     .filter(entry -> RUNTIME_JARS.stream().anyMatch(name -> Path.of(entry).getFileName().toString().startsWith(name + "-")))
                     .collect(Collectors.joining(":"));
