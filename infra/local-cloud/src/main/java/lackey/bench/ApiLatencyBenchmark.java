@@ -93,6 +93,7 @@ public final class ApiLatencyBenchmark {
         ConcurrentLinkedQueue<Double> starts = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<Double> stops = new ConcurrentLinkedQueue<>();
         AtomicInteger left = new AtomicInteger(calls);
+        ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
         CountDownLatch done = new CountDownLatch(clients);
         long begin = System.nanoTime();
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
@@ -108,7 +109,7 @@ public final class ApiLatencyBenchmark {
                             stops.add(call(http, api.resolve("/api/run/stop/" + id), "token=" + token + "&ts=" + ts + "&log=done"));
                         }
                     } catch (Exception e) {
-                        e.printStackTrace();
+                        failures.add(e);
                     } finally {
                         done.countDown();
                     }
@@ -116,6 +117,12 @@ public final class ApiLatencyBenchmark {
                 });
             }
             done.await();
+        }
+        if (!failures.isEmpty()) {
+            IllegalStateException failed = new IllegalStateException(failures.size() + " of " + clients
+                    + " clients failed; every call must answer 200");
+            failures.forEach(failed::addSuppressed);
+            throw failed;
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
         return new Result(new ArrayList<>(starts), new ArrayList<>(stops), (starts.size() + stops.size()) / seconds);

@@ -27,6 +27,10 @@ public final class PerformanceReport {
         }
         boolean markdown = output.lines().anyMatch(line -> line.startsWith("|"));
         String body = markdown ? output : "```text\n" + output + "\n```";
+        if (!output.contains("GiB RAM")) {
+            // a benchmark that does not say where it ran: the machine, and its load as the benchmark ended
+            body = "Measured " + Machine.describe() + "; load " + Machine.load() + " after.\n\n" + body;
+        }
         Files.writeString(page, text.substring(0, from + open.length()) + "\n" + body + "\n" + text.substring(to));
     }
 }
