@@ -7,9 +7,15 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * S3Proxy, the S3 emulator, running as its own JVM on 127.0.0.1 over a folder on disk: each bucket
@@ -54,8 +60,30 @@ public final class S3ProxyServer implements AutoCloseable {
         return start(ProjectLayout.find(), baseDir, port, accessKey, secretKey);
     }
 
-    /** As {@link #start(Path, int, String, String)}, with S3Proxy taken from the given project. */
+    /**
+     * One CORS rule of a bucket, as S3's {@code CORSRule} has it: origins (each with at most one {@code *} wildcard,
+     * or {@code *} alone for any), methods and request headers a cross-origin request may use.
+     */
+    public record CorsRule(List<String> allowedOrigins, List<String> allowedMethods, List<String> allowedHeaders) {
+
+        public CorsRule {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedMethods = List.copyOf(allowedMethods);
+            allowedHeaders = List.copyOf(allowedHeaders);
+        }
+    }
+
+    /** As {@link #start(Path, int, String, String)}, with S3Proxy taken from the given project; no cross-origin access. */
     public static S3ProxyServer start(ProjectLayout layout, Path baseDir, int port, String accessKey, String secretKey) {
+        return start(layout, baseDir, port, accessKey, secretKey, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, int, String, String)}, with S3Proxy taken from the given project, answering
+     * cross-origin requests (browsers reading presigned URLs from a page) as these rules allow.
+     */
+    public static S3ProxyServer start(ProjectLayout layout, Path baseDir, int port, String accessKey, String secretKey,
+                                      List<CorsRule> corsRules) {
         Objects.requireNonNull(baseDir, "baseDir");
         requireNonBlank(accessKey, "accessKey");
         requireNonBlank(secretKey, "secretKey");
@@ -71,7 +99,7 @@ public final class S3ProxyServer implements AutoCloseable {
         EmulatorProcess process = EmulatorProcess.start("s3proxy", port, (chosenPort, scratchDir) -> {
             // The configuration lives in the scratch folder, not in baseDir, where it would look like an object store entry.
             Path properties = scratchDir.resolve("s3proxy.properties");
-            writeProperties(properties, configuration(chosenPort, root, accessKey, secretKey));
+            writeProperties(properties, configuration(chosenPort, root, accessKey, secretKey, corsRules));
             return List.of(java,
                     // a short-lived developer tool: start fast and small rather than peak throughput
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
@@ -82,7 +110,7 @@ public final class S3ProxyServer implements AutoCloseable {
         return new S3ProxyServer(process, root, accessKey, secretKey);
     }
 
-    static Properties configuration(int port, Path baseDir, String accessKey, String secretKey) {
+    static Properties configuration(int port, Path baseDir, String accessKey, String secretKey, List<CorsRule> corsRules) {
         Properties properties = new Properties();
         // Jetty binds to exactly this address: loopback only.
         properties.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
@@ -93,7 +121,38 @@ public final class S3ProxyServer implements AutoCloseable {
         properties.setProperty("jclouds.provider", "filesystem");
         properties.setProperty("jclouds.filesystem.basedir", baseDir.toString());
         // No s3proxy.virtual-host: clients use path-style requests, which SDKs do by themselves for IP endpoints.
+        properties.putAll(cors(corsRules));
         return properties;
+    }
+
+    // S3 keeps CORS rules per bucket and S3Proxy one policy for all, with regular expressions for origins:
+    // the rules are merged (any origin, method or header one rule allows, all allow), which is exact for one
+    // bucket with one rule, lackey's case. No rules: S3Proxy answers no cross-origin request, as S3 does.
+    private static Properties cors(List<CorsRule> rules) {
+        Properties properties = new Properties();
+        if (rules.isEmpty()) {
+            return properties;
+        }
+        Set<String> origins = new LinkedHashSet<>();
+        Set<String> methods = new TreeSet<>();
+        Set<String> headers = new LinkedHashSet<>();
+        for (CorsRule rule : rules) {
+            rule.allowedOrigins().forEach(origin -> origins.add(origin.equals("*") ? "*" : originPattern(origin)));
+            methods.addAll(rule.allowedMethods());
+            headers.addAll(rule.allowedHeaders());
+        }
+        properties.setProperty("s3proxy.cors-allow-origins", origins.contains("*") ? "*" : String.join(" ", origins));
+        properties.setProperty("s3proxy.cors-allow-methods", String.join(" ", methods));
+        if (!headers.isEmpty()) {
+            properties.setProperty("s3proxy.cors-allow-headers", String.join(" ", headers));
+        }
+        return properties;
+    }
+
+    // S3's "http://127.0.0.1:*" as a regular expression: the text around the wildcard quoted, the wildcard any text.
+    private static String originPattern(String origin) {
+        return Arrays.stream(origin.split("\\*", -1)).map(part -> part.isEmpty() ? "" : Pattern.quote(part))
+                .collect(Collectors.joining(".*"));
     }
 
     private static void writeProperties(Path file, Properties properties) throws IOException {

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -136,5 +137,36 @@ class S3ProxyServerIT {
 
     private static StaticCredentialsProvider credentials(String accessKey, String secretKey) {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
+    }
+
+    @Test
+    void answersCrossOriginGetsOfPresignedUrlsAsItsCorsRulesAllow() throws Exception {
+        try (S3ProxyServer withCors = S3ProxyServer.start(ProjectLayout.find(), baseDir.resolve("cors"), 0,
+                S3ProxyServer.DEFAULT_ACCESS_KEY, S3ProxyServer.DEFAULT_SECRET_KEY,
+                List.of(new S3ProxyServer.CorsRule(List.of("http://127.0.0.1:*"), List.of("GET", "HEAD"), List.of("range"))));
+             S3Client client = S3Client.builder().region(Region.US_EAST_1)
+                     .credentialsProvider(credentials(withCors.accessKey(), withCors.secretKey()))
+                     .httpClient(UrlConnectionHttpClient.create()).endpointOverride(withCors.endpoint()).forcePathStyle(true).build();
+             S3Presigner presigner = S3Presigner.builder().region(Region.US_EAST_1)
+                     .credentialsProvider(credentials(withCors.accessKey(), withCors.secretKey())).endpointOverride(withCors.endpoint())
+                     .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build()).build()) {
+            client.createBucket(r -> r.bucket("runs"));
+            client.putObject(r -> r.bucket("runs").key("logs/1/1.log"), RequestBody.fromString("asdf 123"));
+            URI url = presigner.presignGetObject(r -> r.signatureDuration(Duration.ofMinutes(5))
+                    .getObjectRequest(g -> g.bucket("runs").key("logs/1/1.log"))).url().toURI();
+            HttpClient http = HttpClient.newHttpClient();
+
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(url).header("Origin", "http://127.0.0.1:8000").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode(), page.body());
+            assertEquals("asdf 123", page.body());
+            assertEquals("http://127.0.0.1:8000", page.headers().firstValue("Access-Control-Allow-Origin").orElse(null),
+                    "a page on 127.0.0.1 may read the answer");
+
+            HttpResponse<String> stranger = http.send(HttpRequest.newBuilder(url).header("Origin", "https://example.com").build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(stranger.headers().firstValue("Access-Control-Allow-Origin").isEmpty(),
+                    "an origin the rule does not name gets no CORS header");
+        }
     }
 }

@@ -286,9 +286,11 @@ public final class LocalCloud implements AutoCloseable {
         ProjectLayout layout = new ProjectLayout(options.projectRoot());
         Future<Dynalite> dynalite = launch(() -> emulator(() -> Dynalite.start(layout, options.home().resolve("dynamodb"),
                 dynamoDbPort), dynamoDbPort, "DynamoDB: dynalite", "LACKEY_DYNAMODB_PORT"));
-        Future<S3ProxyServer> s3proxy = launch(() -> emulator(() -> S3ProxyServer.start(layout, options.home().resolve("s3"),
-                s3Port, access.accessKey(), access.secretKey()), s3Port, "S3: S3Proxy", "LACKEY_S3_PORT"));
         template = SamTemplate.read(layout.templateYaml(), names);
+        // S3Proxy answers browsers' cross-origin reads (the dashboard reading a log) as the buckets' CORS rules allow
+        List<S3ProxyServer.CorsRule> cors = template.buckets().stream().flatMap(bucket -> bucket.corsRules().stream()).toList();
+        Future<S3ProxyServer> s3proxy = launch(() -> emulator(() -> S3ProxyServer.start(layout, options.home().resolve("s3"),
+                s3Port, access.accessKey(), access.secretKey(), cors), s3Port, "S3: S3Proxy", "LACKEY_S3_PORT"));
         LocalEventBus bus = take(launch(() -> emulator(() -> LocalEventBus.start(eventBridgePort, names.region(),
                 names.accountId()), eventBridgePort, "EventBridge: the local bus", "LACKEY_EVENTS_PORT")));
         eventBus = bus;
@@ -337,7 +339,8 @@ public final class LocalCloud implements AutoCloseable {
         localEnvFile = LocalEnvFile.write(options.home().resolve("local.env"), environment);
         IamAuthorizer iam = options.iam() ? new IamAuthorizer(access.accessKey(), access.secretKey(), access.region().id(),
                 java.time.Clock.systemUTC()) : null;
-        front.start(List.of(new ApiGateway(template.routes(), template.functions(), functions, names.accountId(), "local", iam)));
+        front.start(List.of(new ApiGateway(template.routes(), template.functions(), functions, names.accountId(), "local", iam),
+                new DashboardSite(new DashboardAssets())));
         started.remove(unservedApi); // stopped first from now on: no request reaches a function being stopped
         started.push(front);
         report(Duration.ofNanos(System.nanoTime() - begin));

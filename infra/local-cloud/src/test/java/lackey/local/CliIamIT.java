@@ -204,7 +204,7 @@ class CliIamIT {
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
-            assertTrue(page.body().contains("placeholder dashboard for the lackey ui tests"), page.body());
+            assertTrue(page.body().contains("<title>lackey dashboard</title>"), "the dashboard's own page: " + page.body());
             assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(url + "/runs/7")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode(), "a route of the single-page app is the page");
 

@@ -61,7 +61,8 @@ class RetriesLocalCloudIT {
 
     /**
      * The same moment for every contender: each sends {@code form.apply(n)} to the path once the gate opens.
-     * Checks that they really raced: at least two calls were in flight when the first answer came back.
+     * Records how many calls were in flight when the first answer came back; {@link #theRoundsRaced} checks
+     * that some rounds really raced (on a busy machine a single round may not overlap at all).
      */
     private static List<HttpResponse<String>> race(String path, IntFunction<String> form) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
@@ -83,12 +84,22 @@ class RetriesLocalCloudIT {
         }
         long firstAnswer = timed.stream().mapToLong(Timed::answered).min().orElseThrow();
         long inFlight = timed.stream().filter(t -> t.sent() < firstAnswer).count();
-        assertTrue(inFlight >= 2, "the calls to " + path + " did not overlap: " + inFlight + " in flight");
         mostInFlight = Math.max(mostInFlight, inFlight);
+        if (inFlight >= 2) {
+            overlappingRaces++;
+        }
         return timed.stream().map(Timed::answer).toList();
     }
 
     private static long mostInFlight;
+    private static int overlappingRaces;
+
+    /** Each test's rounds must have raced for real: the calls of at least one round overlapped. */
+    @org.junit.jupiter.api.AfterEach
+    void theRoundsRaced() {
+        assertTrue(overlappingRaces > 0, "no round's calls overlapped: the race was never run");
+        overlappingRaces = 0;
+    }
 
     private static List<Path> logFiles(long id) throws Exception {
         Path folder = LOCAL.cloud().home().resolve("s3").resolve(LOCAL.cloud().environment().get("LACKEY_BUCKET"))

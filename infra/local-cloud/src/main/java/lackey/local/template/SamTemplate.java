@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import lackey.emulators.S3ProxyServer;
 
 /**
  * What the local cloud runs, read from template.yaml: functions (SAM {@code Globals} merged, environment
@@ -61,7 +62,8 @@ public final class SamTemplate {
                         intrinsics.physicalName(logicalId), simpleTable(intrinsics.resolve(properties))));
                 case "AWS::S3::Bucket" -> buckets.add(new BucketDefinition(logicalId, intrinsics.physicalName(logicalId),
                         properties.path("NotificationConfiguration").path("EventBridgeConfiguration")
-                                .path("EventBridgeEnabled").asBoolean(false)));
+                                .path("EventBridgeEnabled").asBoolean(false),
+                        corsRules(intrinsics.resolve(properties.path("CorsConfiguration")).path("CorsRules"))));
                 case "AWS::Events::EventBus" -> buses.add(new BusDefinition(logicalId, intrinsics.physicalName(logicalId)));
                 case "AWS::Events::Rule" -> rules.add(readRule(logicalId, template, intrinsics.resolve(properties), functionArns));
                 case "AWS::ECS::Cluster" -> clusters.add(new ClusterDefinition(logicalId,
@@ -71,6 +73,21 @@ public final class SamTemplate {
                 }
             }
         }
+    }
+
+    private static List<S3ProxyServer.CorsRule> corsRules(JsonNode rules) {
+        List<S3ProxyServer.CorsRule> read = new ArrayList<>();
+        for (JsonNode rule : rules) {
+            read.add(new S3ProxyServer.CorsRule(texts(rule.path("AllowedOrigins")), texts(rule.path("AllowedMethods")),
+                    texts(rule.path("AllowedHeaders"))));
+        }
+        return read;
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> texts = new ArrayList<>();
+        list.forEach(item -> texts.add(item.asText()));
+        return texts;
     }
 
     /** Reads template.yaml (CloudFormation short tags included) and resolves it with the local names. */

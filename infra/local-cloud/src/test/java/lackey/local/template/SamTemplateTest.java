@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
+import lackey.emulators.S3ProxyServer;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,10 @@ class SamTemplateTest {
         TableDefinition table = template.tables().stream().filter(t -> t.logicalId().equals("RunsTable")).findFirst().orElseThrow();
         assertEquals("lackey-runs", table.tableName());
         assertEquals("id", table.properties().path("KeySchema").path(0).path("AttributeName").asText());
-        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true)), template.buckets());
+        // the dashboard reads logs from the bucket's presigned URLs in the browser: GETs from any origin
+        assertEquals(List.of(new BucketDefinition("RunsBucket", "lackey-runs", true,
+                List.of(new S3ProxyServer.CorsRule(List.of("*"), List.of("GET", "HEAD"), List.of("range"))))),
+                template.buckets());
         assertEquals(List.of(new BusDefinition("RunBus", "lackey")), template.buses());
     }
 
