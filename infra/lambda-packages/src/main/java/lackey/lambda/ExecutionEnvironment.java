@@ -124,8 +124,10 @@ final class ExecutionEnvironment {
 
     /** Stops the process (Lambda's shutdown of an environment, or a timed-out invocation). */
     void stop() {
-        process.descendants().forEach(ProcessHandle::destroy);
+        // The bootstrap first, so that it cannot go on to answer; then whatever it had started.
+        java.util.List<ProcessHandle> children = process.descendants().toList();
         process.destroy();
+        children.forEach(ProcessHandle::destroy);
         try {
             if (!process.waitFor(2, java.util.concurrent.TimeUnit.SECONDS)) {
                 process.destroyForcibly();
