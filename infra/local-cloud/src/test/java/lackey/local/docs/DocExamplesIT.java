@@ -102,7 +102,7 @@ class DocExamplesIT {
         linkProject(workspace);
         try (var cloud = new LauncherCloud(workspace, environment, ports);
              var contract = new ContractProxy(ports.port(0));
-             var shell = new ExampleShell(workspace, scratch, environment)) {
+             var shell = new ExampleShell(workspace, scratch, withApiDefault(environment, contract.port()))) {
             Ports seen = ports.withApi(contract.port());
             for (var block : examples.blocks()) {
                 if (block.kind() != DocExamples.Kind.LOCAL) {
@@ -200,6 +200,16 @@ class DocExamplesIT {
         env.put("LACKEY_EVENTS_PORT", Integer.toString(ports.port(3)));
         env.put("LACKEY_ECS_PORT", Integer.toString(ports.port(4)));
         return env;
+    }
+
+    /**
+     * The commands' environment: a tool that talks to the API by default (the CLI's http://127.0.0.1:8000) finds it
+     * through LACKEY_API, as a reader's finds the local cloud on its default port.
+     */
+    private static Map<String, String> withApiDefault(Map<String, String> environment, int apiPort) {
+        Map<String, String> shell = new LinkedHashMap<>(environment);
+        shell.put("LACKEY_API", "http://127.0.0.1:" + apiPort);
+        return shell;
     }
 
     private static boolean onPath(String tool) {
