@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Set;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunLifecycle;
@@ -14,6 +15,8 @@ import lackey.run.RunLifecycle;
  * RUNNING run as CANCELLED. Its token stops working; "Run Cancelled" lets the deployment stop its task.
  */
 public final class CancelRunHandler implements RequestStreamHandler {
+
+    static final Set<String> FIELDS = Set.of("reason");
 
     private final RunLifecycle runs;
 
@@ -28,7 +31,8 @@ public final class CancelRunHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var cancelled = runs.cancel(request.runId(), request.fields().text("reason"));
+            var reason = request.body(FIELDS).text("reason");
+            var cancelled = runs.cancel(request.runId(), reason);
             var body = RunJson.of(cancelled.run());
             Warnings.unpublished(body, cancelled.published(), "Run Cancelled");
             return HttpResponses.ok(body);

@@ -24,6 +24,9 @@ public final class GetRunHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
-        HttpEndpoint.serve(event, response, context, request -> HttpResponses.ok(RunJson.of(runs.get(request.runId()))));
+        HttpEndpoint.serve(event, response, context, request -> {
+            request.noFields();
+            return HttpResponses.ok(RunJson.of(runs.get(request.runId())));
+        });
     }
 }

@@ -28,6 +28,7 @@ public final class GetRunLogHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
+            request.noFields();
             var link = logs.download(request.runId());
             var body = RunJson.MAPPER.createObjectNode()
                     .put("url", link.url().toString())

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.Set;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.ClientTime;
@@ -18,6 +19,8 @@ import lackey.run.Token;
  * (0-100) and {@code message}: a running simulation says it is alive, which moves its deadline.
  */
 public final class HeartbeatRunHandler implements RequestStreamHandler {
+
+    static final Set<String> FIELDS = Set.of("token", "ts", "progress", "message");
 
     private final RunLifecycle runs;
 
@@ -32,11 +35,11 @@ public final class HeartbeatRunHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var fields = request.fields();
+            var fields = request.body(FIELDS);
             var run = runs.heartbeat(request.runId(),
                     Token.presented(fields.text("token").orElse(null)),
-                    ClientTime.parse("ts", fields.text("ts").orElse(null), Instant.now()),
-                    Heartbeat.progress(fields.text("progress")),
+                    ClientTime.parse("ts", fields.number("ts").orElse(null), Instant.now()),
+                    Heartbeat.progress(fields.number("progress")),
                     fields.text("message"));
             return HttpResponses.ok(RunJson.of(run));
         });

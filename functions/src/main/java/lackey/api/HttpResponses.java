@@ -2,6 +2,7 @@ package lackey.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
 import java.util.Map;
 import lackey.aws.RunJson;
 import lackey.run.InvalidInput;
@@ -10,6 +11,7 @@ import lackey.run.RunException;
 import lackey.run.RunNotFound;
 import lackey.run.SweepFailed;
 import lackey.run.TooLarge;
+import lackey.run.Unavailable;
 import lackey.run.UnsupportedBody;
 import lackey.run.WrongState;
 import lackey.run.WrongToken;
@@ -48,12 +50,19 @@ final class HttpResponses {
             case TooLarge p -> 413;
             case UnsupportedBody p -> 415;
             case SweepFailed p -> 503;
+            case Unavailable p -> 503;
         };
         HttpResponse response = error(status, problem.code(), problem.getMessage());
         if (problem instanceof SweepFailed failed) {
             // exactly which runs of the undone sweep still exist (normally none), for the caller to act on
             var existing = ((ObjectNode) response.body()).putArray("existing");
             failed.existing().forEach(id -> existing.add(id.value()));
+        }
+        if (status == 503) {
+            // a passing condition: say when to try again (curl --retry waits that long)
+            Duration after = problem instanceof Unavailable unavailable ? unavailable.retryAfter() : Unavailable.AFTER_OUTAGE;
+            return new HttpResponse(503, Map.of("content-type", JSON, "retry-after", Long.toString(after.toSeconds())),
+                    response.body());
         }
         return response;
     }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Set;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunExchange;
@@ -14,6 +15,8 @@ import lackey.run.RunExchange;
  * further input into the exchange folder of a run that has not ended, valid for {@link RunExchange#UPLOAD_VALIDITY}.
  */
 public final class InputUploadHandler implements RequestStreamHandler {
+
+    static final Set<String> FIELDS = Set.of("inputs");
 
     private final RunExchange exchange;
 
@@ -28,7 +31,8 @@ public final class InputUploadHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var uploads = exchange.inputUploads(request.runId(), request.fields().list("inputs"));
+            var inputs = request.body(FIELDS).list("inputs");
+            var uploads = exchange.inputUploads(request.runId(), inputs);
             var body = RunJson.MAPPER.createObjectNode().put("id", request.runId().value());
             ExchangeJson.uploads(body, uploads);
             return HttpResponses.ok(body);

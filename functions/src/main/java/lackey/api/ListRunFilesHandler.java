@@ -27,7 +27,9 @@ public final class ListRunFilesHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
-        HttpEndpoint.serve(event, response, context,
-                request -> HttpResponses.ok(ExchangeJson.files(exchange.files(request.runId()))));
+        HttpEndpoint.serve(event, response, context, request -> {
+            request.noFields();
+            return HttpResponses.ok(ExchangeJson.files(exchange.files(request.runId())));
+        });
     }
 }

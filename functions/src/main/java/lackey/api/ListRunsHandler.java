@@ -31,7 +31,7 @@ public final class ListRunsHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            RunQuery query = RunQuery.fromParameters(request.queryParameters());
+            RunQuery query = RunQuery.fromParameters(request.query(RunQuery.PARAMETERS).texts());
             return HttpResponses.ok(json(query, catalog.list(query)));
         });
     }

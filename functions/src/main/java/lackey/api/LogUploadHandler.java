@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Set;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunLogs;
@@ -16,6 +17,8 @@ import lackey.run.Token;
  * gives instead of {@code log}.
  */
 public final class LogUploadHandler implements RequestStreamHandler {
+
+    static final Set<String> FIELDS = Set.of("token");
 
     private final RunLogs logs;
 
@@ -30,7 +33,8 @@ public final class LogUploadHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var upload = logs.grantUpload(request.runId(), Token.presented(request.fields().text("token").orElse(null)));
+            var token = Token.presented(request.body(FIELDS).text("token").orElse(null));
+            var upload = logs.grantUpload(request.runId(), token);
             var body = RunJson.MAPPER.createObjectNode()
                     .put("id", upload.upload().run().value())
                     .put("logUpload", upload.upload().reference())

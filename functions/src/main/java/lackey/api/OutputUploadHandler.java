@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Set;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunExchange;
@@ -16,6 +17,8 @@ import lackey.run.Token;
  * as outputs, as for any file written there.
  */
 public final class OutputUploadHandler implements RequestStreamHandler {
+
+    static final Set<String> FIELDS = Set.of("token", "names");
 
     private final RunExchange exchange;
 
@@ -30,7 +33,7 @@ public final class OutputUploadHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var fields = request.fields();
+            var fields = request.body(FIELDS);
             var uploads = exchange.outputUploads(request.runId(), Token.presented(fields.text("token").orElse(null)),
                     fields.list("names"));
             var body = RunJson.MAPPER.createObjectNode().put("id", request.runId().value());

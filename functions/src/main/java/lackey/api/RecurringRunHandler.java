@@ -31,12 +31,14 @@ public final class RecurringRunHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
-        if (!(HttpEndpoint.readEvent(input) instanceof ObjectNode spec) || spec.has("detail-type")) {
+        // the rule's Input is written by whoever deploys: read it as strictly as a request's JSON body
+        if (!(RequestJson.read("the rule's Input", input.readAllBytes()) instanceof ObjectNode spec)
+                || spec.has("detail-type")) {
             throw new InvalidInput("a recurring run's rule must set Input to a run spec JSON object "
                     + "(name, command, params, tags), not pass the Scheduled Event");
         }
         var scheduled = FunctionLog.during(context, () -> {
-            var run = runs.schedule(RunSpecs.from(RequestFields.of(spec)));
+            var run = runs.schedule(RunSpecs.from(RequestFields.of(spec, RunSpecs.FIELDS)));
             FunctionLog.info(run.run().id(), "recurring run scheduled", line -> line.put("published", run.published()));
             return run;
         });

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import lackey.aws.AwsRuns;
 import java.util.List;
+import java.util.Set;
 import lackey.aws.RunJson;
 import lackey.run.ExchangeFolder;
 import lackey.run.RunExchange;
@@ -17,6 +18,9 @@ import lackey.run.RunLifecycle;
  * each of its {@code inputs} a presigned URL to PUT the file into the run's exchange folder.
  */
 public final class ScheduleRunHandler implements RequestStreamHandler {
+
+    /** A run spec's fields, its {@code inputs} and, for a pipeline, {@code waitFor}. */
+    static final Set<String> FIELDS = RunSpecs.fieldsAnd("inputs", "waitFor");
 
     private final RunLifecycle runs;
     private final RunExchange exchange;
@@ -38,7 +42,7 @@ public final class ScheduleRunHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var fields = request.fields();
+            var fields = request.body(FIELDS);
             // checked before the run is scheduled: a bad name costs no run
             List<String> inputs = ExchangeFolder.names(fields.list("inputs"));
             var spec = RunSpecs.from(fields);

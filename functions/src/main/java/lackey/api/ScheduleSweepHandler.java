@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 import lackey.aws.AwsRuns;
 import lackey.aws.FunctionLog;
@@ -26,6 +27,9 @@ public final class ScheduleSweepHandler implements RequestStreamHandler {
     /** Ids listed in a warning's text; the runs themselves say which they are ({@code dispatchPending}). */
     private static final int IDS_IN_A_WARNING = 20;
 
+    /** A run spec's fields (without waitFor: a sweep's runs wait for nothing) and {@code runs} or {@code grid}. */
+    static final Set<String> FIELDS = RunSpecs.fieldsAnd("runs", "grid");
+
     private final ParameterSweeps sweeps;
 
     public ScheduleSweepHandler() {
@@ -39,7 +43,7 @@ public final class ScheduleSweepHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var scheduled = sweeps.schedule(SweepSpecs.from(request.fields()));
+            var scheduled = sweeps.schedule(SweepSpecs.from(request.body(FIELDS)));
             scheduled.undispatched().forEach(run -> FunctionLog.warn(run, "its \"Run Scheduled\" was not published and it "
                     + "could not be marked for re-dispatch: nothing will start it"));
             return HttpResponses.created("/api/runs?tag=" + scheduled.tag(), json(scheduled));

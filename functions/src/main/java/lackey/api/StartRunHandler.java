@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
+import java.util.Set;
 import lackey.aws.AwsRuns;
 import lackey.aws.RunJson;
 import lackey.run.ClientTime;
@@ -17,6 +18,8 @@ import lackey.run.Token;
  * ARN, so that a cancellation can stop it): the simulation reports its start.
  */
 public final class StartRunHandler implements RequestStreamHandler {
+
+    static final Set<String> FIELDS = Set.of("token", "ts", "task");
 
     private final RunLifecycle runs;
 
@@ -31,10 +34,10 @@ public final class StartRunHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream event, OutputStream response, Context context) throws IOException {
         HttpEndpoint.serve(event, response, context, request -> {
-            var fields = request.fields();
+            var fields = request.body(FIELDS);
             var started = runs.start(request.runId(),
                     Token.presented(fields.text("token").orElse(null)),
-                    ClientTime.parse("ts", fields.text("ts").orElse(null), Instant.now()),
+                    ClientTime.parse("ts", fields.number("ts").orElse(null), Instant.now()),
                     fields.text("task"));
             var body = RunJson.of(started.run());
             Warnings.unpublished(body, started.published(), "Run Started");

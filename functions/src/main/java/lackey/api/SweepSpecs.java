@@ -1,7 +1,6 @@
 package lackey.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,15 +76,6 @@ final class SweepSpecs {
     }
 
     private static Object scalar(String field, JsonNode value) {
-        if (value.isTextual()) {
-            return value.asText();
-        }
-        if (value.isBoolean()) {
-            return value.asBoolean();
-        }
-        if (value.isNumber()) {
-            return new BigDecimal(value.asText());
-        }
-        throw new InvalidInput(field + " must be a string, number or boolean");
+        return RequestFields.scalar(field, value);
     }
 }

@@ -2,7 +2,9 @@ package lackey.aws;
 
 import java.time.Clock;
 import java.util.function.Supplier;
+import lackey.run.LaunchRetries;
 import lackey.run.ParameterSweeps;
+import lackey.run.RecordLaunchFailure;
 import lackey.run.RecordOutput;
 import lackey.run.RunCatalog;
 import lackey.run.RunExchange;
@@ -39,16 +41,8 @@ public final class AwsRuns {
     /** The same wiring on another clock: tests move time instead of waiting for it. */
     public static RunLifecycle lifecycle(Config config, AwsCredentialsProvider credentials, Clock clock) {
         Supplier<DynamoDbClient> dynamo = dynamo(config, credentials);
-        Supplier<S3Client> s3 = new Lazy<>(() -> S3Client.builder()
-                .region(config.region())
-                .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build());
-        Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
-                .region(config.region())
-                .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build());
+        Supplier<S3Client> s3 = s3(config, credentials);
+        Supplier<EventBridgeClient> eventBridge = eventBridge(config, credentials);
         return new RunLifecycle(
                 new DynamoRunStore(dynamo, config.table()),
                 new DynamoRunIds(dynamo, config.table()),
@@ -91,11 +85,7 @@ public final class AwsRuns {
      * from DynamoDB. Each is built on first use: scheduling with inputs only signs, it never calls S3.
      */
     public static RunExchange exchange(Config config, AwsCredentialsProvider credentials) {
-        Supplier<S3Client> s3 = new Lazy<>(() -> S3Client.builder()
-                .region(config.region())
-                .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build());
+        Supplier<S3Client> s3 = s3(config, credentials);
         return new RunExchange(new DynamoRunStore(dynamo(config, credentials), config.table()),
                 new S3ExchangeFiles(presigner(config, credentials), s3, config.bucket()), Clock.systemUTC());
     }
@@ -116,11 +106,7 @@ public final class AwsRuns {
     /** Sweeps write DynamoDB in batches and publish in batches; they never touch S3. */
     public static ParameterSweeps sweeps(Config config, AwsCredentialsProvider credentials) {
         Supplier<DynamoDbClient> dynamo = dynamo(config, credentials);
-        Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
-                .region(config.region())
-                .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
-                .build());
+        Supplier<EventBridgeClient> eventBridge = eventBridge(config, credentials);
         return new ParameterSweeps(new DynamoRunIds(dynamo, config.table()), new DynamoRunBatches(dynamo, config.table()),
                 new DynamoRunStore(dynamo, config.table()), new EventBridgeRunEvents(eventBridge, config.bus()),
                 Clock.systemUTC());
@@ -136,21 +122,53 @@ public final class AwsRuns {
      * Query of their index); it never touches S3.
      */
     public static RecordOutput outputs(Config config, AwsCredentialsProvider credentials) {
+        Supplier<EventBridgeClient> eventBridge = eventBridge(config, credentials);
+        RunLifecycle runs = lifecycle(config, credentials);
+        return new RecordOutput(new DynamoOutputStore(dynamo(config, credentials), config.table()),
+                new EventBridgeOutputEvents(eventBridge, config.bus()), Clock.systemUTC(), runs::dispatchWaiting);
+    }
+
+    /** What the launch-failure function uses: configuration, retries and credentials from the environment Lambda sets. */
+    public static RecordLaunchFailure launchFailuresFromEnvironment() {
+        return launchFailures(Config.fromEnv(System.getenv()), EnvironmentVariableCredentialsProvider.create(),
+                Config.launchRetries(System.getenv()));
+    }
+
+    /** A failed launch is one conditional write on the run (a read only when it changes nothing) and one event. */
+    public static RecordLaunchFailure launchFailures(Config config, AwsCredentialsProvider credentials, LaunchRetries retries) {
         Supplier<EventBridgeClient> eventBridge = new Lazy<>(() -> EventBridgeClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
                 .httpClientBuilder(UrlConnectionHttpClient.builder())
                 .build());
-        RunLifecycle runs = lifecycle(config, credentials);
-        return new RecordOutput(new DynamoOutputStore(dynamo(config, credentials), config.table()),
-                new EventBridgeOutputEvents(eventBridge, config.bus()), Clock.systemUTC(), runs::dispatchWaiting);
+        return new RecordLaunchFailure(new DynamoRunStore(dynamo(config, credentials), config.table()),
+                new EventBridgeRunEvents(eventBridge, config.bus()), retries, Clock.systemUTC());
     }
 
     private static Supplier<DynamoDbClient> dynamo(Config config, AwsCredentialsProvider credentials) {
         return new Lazy<>(() -> DynamoDbClient.builder()
                 .region(config.region())
                 .credentialsProvider(credentials)
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(CallBudget.DYNAMODB.httpClient())
+                .overrideConfiguration(CallBudget.DYNAMODB.overrides())
+                .build());
+    }
+
+    private static Supplier<S3Client> s3(Config config, AwsCredentialsProvider credentials) {
+        return new Lazy<>(() -> S3Client.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(CallBudget.S3.httpClient())
+                .overrideConfiguration(CallBudget.S3.overrides())
+                .build());
+    }
+
+    private static Supplier<EventBridgeClient> eventBridge(Config config, AwsCredentialsProvider credentials) {
+        return new Lazy<>(() -> EventBridgeClient.builder()
+                .region(config.region())
+                .credentialsProvider(credentials)
+                .httpClientBuilder(CallBudget.EVENTBRIDGE.httpClient())
+                .overrideConfiguration(CallBudget.EVENTBRIDGE.overrides())
                 .build());
     }
 }

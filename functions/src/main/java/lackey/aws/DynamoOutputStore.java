@@ -28,7 +28,7 @@ public final class DynamoOutputStore implements OutputStore {
     @Override
     public boolean record(OutputFile output, Instant at) {
         try {
-            dynamo.get().updateItem(request -> request.tableName(table)
+            ServiceFailures.run("DynamoDB UpdateItem", () -> dynamo.get().updateItem(request -> request.tableName(table)
                     .key(RunItems.key(output.run()))
                     .updateExpression("ADD #outputs :name, #count :one SET #last = :at")
                     .conditionExpression("attribute_exists(#id) AND NOT contains(#outputs, :nameText)")
@@ -38,12 +38,13 @@ public final class DynamoOutputStore implements OutputStore {
                             ":name", AttributeValue.fromSs(java.util.List.of(output.name())),
                             ":nameText", AttributeValue.fromS(output.name()),
                             ":one", AttributeValue.fromN("1"),
-                            ":at", AttributeValue.fromS(at.toString()))));
+                            ":at", AttributeValue.fromS(at.toString())))));
             return true;
         } catch (ConditionalCheckFailedException e) {
-            var item = dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(output.run()))
+            var item = ServiceFailures.call("DynamoDB GetItem", () -> dynamo.get().getItem(get -> get.tableName(table)
+                    .key(RunItems.key(output.run()))
                     .projectionExpression("#id").expressionAttributeNames(Map.of("#id", RunItems.ID))
-                    .consistentRead(true)).item();
+                    .consistentRead(true)).item());
             return item != null && !item.isEmpty();
         }
     }

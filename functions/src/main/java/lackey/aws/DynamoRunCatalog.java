@@ -140,7 +140,7 @@ public final class DynamoRunCatalog implements RunCatalog {
             if (startKey != null) {
                 page.exclusiveStartKey(startKey);
             }
-            QueryResponse response = dynamo.get().query(page.build());
+            QueryResponse response = ServiceFailures.call("DynamoDB Query", () -> dynamo.get().query(page.build()));
             // Only an absent LastEvaluatedKey means the partition has nothing more; the SDK gives an empty map then.
             startKey = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty()
                     ? response.lastEvaluatedKey() : null;

@@ -53,11 +53,11 @@ public final class DynamoRunIds implements RunIds {
 
     /** Adds to the counter and returns its new value, the last id reserved. */
     private long add(int count) {
-        var response = dynamo.get().updateItem(request -> request.tableName(table)
+        var response = ServiceFailures.call("DynamoDB UpdateItem", () -> dynamo.get().updateItem(request -> request.tableName(table)
                 .key(COUNTER_KEY)
                 .updateExpression("ADD lastId :block")
                 .expressionAttributeValues(Map.of(":block", AttributeValue.fromN(Integer.toString(count))))
-                .returnValues(ReturnValue.UPDATED_NEW));
+                .returnValues(ReturnValue.UPDATED_NEW)));
         return Long.parseLong(response.attributes().get("lastId").n());
     }
 }

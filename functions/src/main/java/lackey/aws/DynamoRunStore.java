@@ -3,6 +3,7 @@ package lackey.aws;
 import static lackey.aws.RunItems.number;
 import static lackey.aws.RunItems.text;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import lackey.run.ClientTime;
 import lackey.run.Deadline;
 import lackey.run.DeadlineKind;
@@ -49,11 +52,16 @@ public final class DynamoRunStore implements RunStore {
     @Override
     public void create(Run run, TokenHash tokenHash) {
         try {
-            dynamo.get().putItem(put -> put.tableName(table)
+            ServiceFailures.run("DynamoDB PutItem", () -> dynamo.get().putItem(put -> put.tableName(table)
                     .item(RunItems.item(run, tokenHash))
                     .conditionExpression("attribute_not_exists(#id)")
-                    .expressionAttributeNames(Map.of("#id", RunItems.ID)));
+                    .expressionAttributeNames(Map.of("#id", RunItems.ID))));
         } catch (ConditionalCheckFailedException e) {
+            // An earlier attempt of this very PutItem may have been applied, its answer lost: the item then holds
+            // this run's token hash, which nobody else can have.
+            if (retried(e) && read(run.id()).map(item -> text(tokenHash.hex()).equals(item.get(RunItems.TOKEN_HASH))).orElse(false)) {
+                return;
+            }
             // Ids come from an atomic counter, so this means the counter item was reset by hand.
             throw new IllegalStateException("run id " + run.id() + " is already taken: was the id counter reset?", e);
         }
@@ -122,6 +130,10 @@ public final class DynamoRunStore implements RunStore {
                 update.append(", ").append(RunItems.LOG_SHA256).append(" = :sha256");
                 values.put(":sha256", text(digest));
             });
+            if (ref.utf8()) {
+                update.append(", ").append(RunItems.LOG_UTF8).append(" = :utf8");
+                values.put(":utf8", AttributeValue.fromBool(true));
+            }
         });
     }
 
@@ -145,7 +157,10 @@ public final class DynamoRunStore implements RunStore {
             set.append(", ").append(RunItems.MESSAGE).append(" = :message");
             values.put(":message", text(message));
         }, () -> remove.add(RunItems.MESSAGE));
-        String update = remove.isEmpty() ? set.toString() : set + " REMOVE " + String.join(", ", remove);
+        // counted in the same write, so concurrent heartbeats are all counted
+        values.put(":one", number(1));
+        String update = set + " ADD " + RunItems.HEARTBEAT_COUNT + " :one"
+                + (remove.isEmpty() ? "" : " REMOVE " + String.join(", ", remove));
         return transitionItem(id, update, "#status = :running AND " + RunItems.TOKEN_HASH + " = :hash", values)
                 .map(item -> capAtMaximumDuration(id, item));
     }
@@ -194,11 +209,13 @@ public final class DynamoRunStore implements RunStore {
             Map<String, AttributeValue> start = null;
             do {
                 Map<String, AttributeValue> from = start;
-                var page = dynamo.get().query(query -> query.tableName(table).indexName(BY_DEADLINE)
+                int limit = max - overdue.size();
+                var page = ServiceFailures.call("DynamoDB Query", () -> dynamo.get().query(query -> query.tableName(table)
+                        .indexName(BY_DEADLINE)
                         .keyConditionExpression(RunItems.LIVE_SHARD + " = :shard AND " + RunItems.DEADLINE + " <= :now")
                         .expressionAttributeValues(Map.of(":shard", text(liveShard), ":now", number(now.getEpochSecond())))
-                        .limit(max - overdue.size())
-                        .exclusiveStartKey(from));
+                        .limit(limit)
+                        .exclusiveStartKey(from)));
                 page.items().forEach(item -> overdue.add(RunItems.run(item)));
                 start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
             } while (start != null && overdue.size() < max);
@@ -257,13 +274,78 @@ public final class DynamoRunStore implements RunStore {
     }
 
     @Override
+    public Optional<Run> recordLaunchFailure(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                             int retries, Duration firstDelay) {
+        var values = launchFailureValues(launched, revoked, at, reason, retries);
+        values.put(":nowSeconds", number(at.getEpochSecond()));
+        values.put(":firstDelay", number(firstDelay.toSeconds()));
+        values.put(":dispatch", text(DeadlineKind.DISPATCH.name()));
+        values.put(":liveShard", text(RunItems.liveShard(id)));
+        // The delay doubles from one failure to the next without a read: launchBackoff holds the delay of the next
+        // retry, and DynamoDB can add but not multiply, so the next one is the last one added to itself.
+        String backoff = "if_not_exists(" + RunItems.LAUNCH_BACKOFF + ", :firstDelay)";
+        return transition(id,
+                "SET " + LAUNCH_FAILURE_SET + ", " + RunItems.DEADLINE + " = :nowSeconds + " + backoff + ", "
+                        + RunItems.LAUNCH_BACKOFF + " = " + backoff + " + " + backoff + ", "
+                        + RunItems.DEADLINE_KIND + " = :dispatch, " + RunItems.LIVE_SHARD + " = :liveShard"
+                        + " ADD " + RunItems.LAUNCH_FAILURES + " :one",
+                LAUNCH_FAILURE_CONDITION + " AND (attribute_not_exists(" + RunItems.LAUNCH_FAILURES + ") OR "
+                        + RunItems.LAUNCH_FAILURES + " < :retries)",
+                values);
+    }
+
+    @Override
+    public Optional<Run> markLaunchFailedLost(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                              int retries, String lostReason) {
+        var values = launchFailureValues(launched, revoked, at, reason, retries);
+        values.put(":lost", text(RunStatus.LOST.name()));
+        values.put(":lostShard", text(RunItems.statusShard(RunStatus.LOST, id)));
+        values.put(":lostReason", text(lostReason));
+        // a run that may not be launched again gives up at its first failure, counted or not
+        String earlier = retries == 0 ? "" : " AND " + RunItems.LAUNCH_FAILURES + " >= :retries";
+        if (retries == 0) {
+            values.remove(":retries");
+        }
+        return transition(id,
+                "SET " + LAUNCH_FAILURE_SET + ", #status = :lost, " + RunItems.STATUS_SHARD + " = :lostShard, "
+                        + RunItems.LOST_AT + " = :at, " + RunItems.LOST_REASON + " = :lostReason"
+                        + " ADD " + RunItems.LAUNCH_FAILURES + " :one"
+                        + " REMOVE " + String.join(", ", RunItems.LIVE_SHARD, RunItems.DEADLINE, RunItems.DEADLINE_KIND,
+                        RunItems.AWAIT_KEY, RunItems.LAUNCH_BACKOFF),
+                LAUNCH_FAILURE_CONDITION + earlier,
+                values);
+    }
+
+    /** What both launch-failure writes set: the failure's time and reason, and the revoked token's place taken. */
+    private static final String LAUNCH_FAILURE_SET = RunItems.LAUNCH_FAILED_AT + " = :at, "
+            + RunItems.LAUNCH_FAILURE_REASON + " = :reason, " + RunItems.TOKEN_HASH + " = :revoked";
+    /** Only a run still waiting to start, still holding the token the failed launch carried. */
+    private static final String LAUNCH_FAILURE_CONDITION = "#status = :scheduled AND " + RunItems.TOKEN_HASH + " = :launched";
+
+    private static HashMap<String, AttributeValue> launchFailureValues(TokenHash launched, TokenHash revoked, Instant at,
+                                                                       String reason, int retries) {
+        var values = new HashMap<String, AttributeValue>();
+        values.put(":scheduled", text(RunStatus.SCHEDULED.name()));
+        values.put(":launched", text(launched.hex()));
+        values.put(":revoked", text(revoked.hex()));
+        values.put(":at", text(at.toString()));
+        values.put(":reason", text(reason));
+        values.put(":retries", number(retries));
+        values.put(":one", number(1));
+        return values;
+    }
+
+    @Override
     public List<Run> waitingFor(String awaitKey) {
         var runs = new ArrayList<Run>();
-        for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
-                .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
-                .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
-            page.items().forEach(item -> runs.add(RunItems.run(item)));
-        }
+        // the paginator calls DynamoDB as it is iterated, so the whole iteration is the call
+        ServiceFailures.run("DynamoDB Query", () -> {
+            for (var page : dynamo.get().queryPaginator(query -> query.tableName(table).indexName(AWAITED_FILE_INDEX)
+                    .keyConditionExpression(RunItems.AWAIT_KEY + " = :key")
+                    .expressionAttributeValues(Map.of(":key", text(awaitKey))))) {
+                page.items().forEach(item -> runs.add(RunItems.run(item)));
+            }
+        });
         return runs;
     }
 
@@ -298,8 +380,13 @@ public final class DynamoRunStore implements RunStore {
 
     @Override
     public Optional<StoredRun> find(RunId id) {
-        var item = dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RunItems.stored(item));
+        return read(id).map(RunItems::stored);
+    }
+
+    private Optional<Map<String, AttributeValue>> read(RunId id) {
+        var item = ServiceFailures.call("DynamoDB GetItem",
+                () -> dynamo.get().getItem(get -> get.tableName(table).key(RunItems.key(id)).consistentRead(true)).item());
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
     }
 
     private Optional<Run> transition(RunId id, String update, String condition, Map<String, AttributeValue> values) {
@@ -310,16 +397,57 @@ public final class DynamoRunStore implements RunStore {
     private Optional<Map<String, AttributeValue>> transitionItem(RunId id, String update, String condition,
                                                                  Map<String, AttributeValue> values) {
         try {
-            var response = dynamo.get().updateItem(request -> request.tableName(table)
+            var response = ServiceFailures.call("DynamoDB UpdateItem", () -> dynamo.get().updateItem(request -> request.tableName(table)
                     .key(RunItems.key(id))
                     .updateExpression(update)
                     .conditionExpression(condition)
                     .expressionAttributeNames(STATUS_NAME)
                     .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.ALL_NEW));
+                    .returnValues(ReturnValue.ALL_NEW)));
             return Optional.of(response.attributes());
         } catch (ConditionalCheckFailedException e) {
-            return Optional.empty();
+            return retried(e) ? appliedEarlier(id, update, values) : Optional.empty();
         }
     }
+
+    /** Whether the SDK sent the call more than once: an earlier attempt may have been applied, its answer lost. */
+    private static boolean retried(ConditionalCheckFailedException refusal) {
+        return refusal.numAttempts() != null && refusal.numAttempts() > 1;
+    }
+
+    /**
+     * The item after a refused retry of this very update, if an earlier attempt applied it: the item still holds
+     * every value the update set from a placeholder (the receive time to the millisecond, a fresh token hash …),
+     * so the write is this call's own, and the call goes on as if its first answer had come back. Otherwise empty:
+     * the condition failed on someone else's change.
+     */
+    private Optional<Map<String, AttributeValue>> appliedEarlier(RunId id, String update, Map<String, AttributeValue> values) {
+        Optional<Map<String, AttributeValue>> item = read(id);
+        if (item.isEmpty()) {
+            return Optional.empty();
+        }
+        Matcher set = SET_CLAUSE.matcher(update);
+        if (!set.find()) {
+            return Optional.empty();
+        }
+        int compared = 0;
+        for (String assignment : set.group(1).split(",")) {
+            Matcher pair = PLACEHOLDER_ASSIGNMENT.matcher(assignment.strip());
+            if (pair.matches()) {
+                String attribute = STATUS_NAME.getOrDefault(pair.group(1), pair.group(1));
+                if (!values.get(pair.group(2)).equals(item.get().get(attribute))) {
+                    return Optional.empty();
+                }
+                compared++;
+            }
+        }
+        if (compared == 0) {
+            return Optional.empty();
+        }
+        FunctionLog.warn(id, "an earlier attempt of this update was applied; its answer was lost");
+        return item;
+    }
+
+    private static final Pattern SET_CLAUSE = Pattern.compile("^SET (.*?)(?: REMOVE .*)?$");
+    private static final Pattern PLACEHOLDER_ASSIGNMENT = Pattern.compile("(#?\\w+) = (:\\w+)");
 }

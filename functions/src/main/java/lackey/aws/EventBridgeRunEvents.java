@@ -8,6 +8,7 @@ import java.util.List;
 import lackey.run.RunEvent;
 import lackey.run.RunId;
 import lackey.run.RunEvents;
+import lackey.run.Unavailable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -16,7 +17,8 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResultEntry;
 /**
  * Publishes run events on the lackey bus ({@code source: lackey}). PutEvents can accept a call yet
  * refuse entries ({@code FailedEntryCount}); refused entries are sent again, a few times with backoff,
- * before the caller is told the event did not go out.
+ * before the caller is told the event did not go out. A call that fails as a whole has been retried by the
+ * SDK already, within its deadline, so it is not tried again here: the caller is told at once.
  */
 public final class EventBridgeRunEvents implements RunEvents {
 
@@ -58,14 +60,16 @@ public final class EventBridgeRunEvents implements RunEvents {
                 }
                 PutEventsResultEntry result = response.entries().getFirst();
                 lastError = result.errorCode() + ": " + result.errorMessage();
-            } catch (SdkException e) {
+            } catch (SdkException | Unavailable e) {
+                // the SDK has already retried the call as far as its budget allows (CallBudget)
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                break;
             }
             if (attempt < ATTEMPTS) {
                 pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));
             }
         }
-        FunctionLog.warn(run, "\"" + detailType + "\" not published after " + ATTEMPTS + " attempts (" + lastError + ")");
+        FunctionLog.warn(run, "\"" + detailType + "\" not published (" + lastError + ")");
         return false;
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import lackey.run.RunEvent;
+import lackey.run.Unavailable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
@@ -19,7 +20,7 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
  * Publishes many run events with PutEvents: at most 10 entries and 256 KB a call (EventBridge's limits, the
  * size counted as EventBridge counts it), a few calls side by side. A call can succeed yet refuse some entries
  * ({@code FailedEntryCount}); only those are sent again, with backoff, as {@link EventBridgeRunEvents} does
- * for one event.
+ * for one event; a call that fails as a whole (after the SDK's own retries) is not sent again.
  */
 final class PutEventsBatches {
 
@@ -134,8 +135,8 @@ final class PutEventsBatches {
                     return List.of();
                 }
                 pending = refused;
-            } catch (SdkException e) {
-                pending = sent; // the whole call failed: all of it again
+            } catch (SdkException | Unavailable e) {
+                return sent; // the whole call failed after the SDK's own retries: not again here
             }
             if (attempt < EventBridgeRunEvents.ATTEMPTS) {
                 pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));

@@ -13,6 +13,7 @@ import lackey.run.Deadline;
 import lackey.run.DeadlineKind;
 import lackey.run.Heartbeat;
 import lackey.run.Interruption;
+import lackey.run.LaunchFailures;
 import lackey.run.LogRef;
 import lackey.run.OutputFile;
 import lackey.run.Outputs;
@@ -48,6 +49,8 @@ final class RunItems {
     // SHA-256 (hex) of an inline log's bytes, written with it in the stop's one write: how a retried stop is
     // recognised without reading the log. Absent for an uploaded log (its key identifies it) and older runs.
     static final String LOG_SHA256 = "logSha256";
+    /** Set (true) only on a log lackey checked to be UTF-8: how its link serves it. */
+    static final String LOG_UTF8 = "logUtf8";
 
     /*
      * Listing keys. Runs are spread over LIST_SHARDS partitions of each index (by id), so 1,000 new runs
@@ -86,6 +89,14 @@ final class RunItems {
     // RunsByAwaitedFile index holds only waiting runs.
     static final String AWAIT_KEY = "awaitKey";
     static final String LAST_OUTPUT_AT = "lastOutputAt";
+    // Heartbeats received so far: ADDed by each heartbeat's one write.
+    static final String HEARTBEAT_COUNT = "heartbeatCount";
+    // Failed launches of the run's container: how many, the last one's time and reason, and the delay before the
+    // next re-dispatch (seconds; doubled by each failure).
+    static final String LAUNCH_FAILURES = "launchFailures";
+    static final String LAUNCH_FAILED_AT = "launchFailedAt";
+    static final String LAUNCH_FAILURE_REASON = "launchFailureReason";
+    static final String LAUNCH_BACKOFF = "launchBackoff";
     static final String LIST_SHARD = "listShard";
     static final String STATUS_SHARD = "statusShard";
     static final String LIST_ORDER = "listOrder";
@@ -150,6 +161,9 @@ final class RunItems {
             item.put(LOG_BYTES, number(log.bytes()));
         });
         run.heartbeat().ifPresent(beat -> {
+            if (beat.count() > 0) {
+                item.put(HEARTBEAT_COUNT, number(beat.count()));
+            }
             item.put(HEARTBEAT_TS, number(beat.ts().epochSeconds()));
             item.put(HEARTBEAT_AT, text(beat.receivedAt().toString()));
             beat.progress().ifPresent(progress -> item.put(PROGRESS, number(progress)));
@@ -162,6 +176,11 @@ final class RunItems {
             ended.reportedStatus().ifPresent(reported -> item.put(REPORTED_STATUS, text(reported.name())));
         });
         run.taskArn().ifPresent(task -> item.put(TASK_ARN, text(task)));
+        run.launchFailures().ifPresent(failures -> {
+            item.put(LAUNCH_FAILURES, number(failures.count()));
+            item.put(LAUNCH_FAILED_AT, text(failures.lastAt().toString()));
+            item.put(LAUNCH_FAILURE_REASON, text(failures.lastReason()));
+        });
         run.outputs().ifPresent(outputs -> {
             item.put(OUTPUTS, AttributeValue.fromSs(outputs.names()));
             item.put(OUTPUT_COUNT, number(outputs.names().size()));
@@ -186,7 +205,8 @@ final class RunItems {
         var spec = new RunSpec(item.get(NAME).s(), optionalText(item, COMMAND), params, tags, timeouts,
                 optionalText(item, AWAIT_KEY).flatMap(OutputFile::fromKey));
         Optional<LogRef> log = optionalText(item, LOG_LOCATION)
-                .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n()), optionalText(item, LOG_SHA256)));
+                .map(location -> new LogRef(location, Long.parseLong(item.get(LOG_BYTES).n()), optionalText(item, LOG_SHA256),
+                        item.containsKey(LOG_UTF8) && Boolean.TRUE.equals(item.get(LOG_UTF8).bool())));
         return new Run(
                 new RunId(Long.parseLong(item.get(ID).n())),
                 spec,
@@ -200,7 +220,8 @@ final class RunItems {
                 log,
                 optionalLong(item, HEARTBEAT_TS).map(ts -> new Heartbeat(new ClientTime(ts),
                         Instant.parse(item.get(HEARTBEAT_AT).s()),
-                        optionalLong(item, PROGRESS).map(Long::intValue), optionalText(item, MESSAGE))),
+                        optionalLong(item, PROGRESS).map(Long::intValue), optionalText(item, MESSAGE),
+                        optionalLong(item, HEARTBEAT_COUNT).orElse(0L))),
                 optionalLong(item, DEADLINE).map(at -> new Deadline(Instant.ofEpochSecond(at),
                         DeadlineKind.valueOf(item.get(DEADLINE_KIND).s()))),
                 optionalText(item, LOST_AT).map(at -> new Interruption(Instant.parse(at),
@@ -211,7 +232,9 @@ final class RunItems {
                 optionalText(item, TASK_ARN),
                 Optional.ofNullable(item.get(OUTPUTS)).filter(AttributeValue::hasSs)
                         .map(names -> new Outputs(names.ss().stream().sorted().toList(),
-                                optionalText(item, LAST_OUTPUT_AT).map(Instant::parse).orElse(Instant.EPOCH))));
+                                optionalText(item, LAST_OUTPUT_AT).map(Instant::parse).orElse(Instant.EPOCH))),
+                optionalLong(item, LAUNCH_FAILURES).map(count -> new LaunchFailures(count.intValue(),
+                        Instant.parse(item.get(LAUNCH_FAILED_AT).s()), optionalText(item, LAUNCH_FAILURE_REASON).orElse(""))));
     }
 
     /** Partition key of the by-time index: "runs#" and the run's shard. */

@@ -78,6 +78,9 @@ public final class RunJson {
                     .put("receivedAt", instant(beat.receivedAt()));
             beat.progress().ifPresent(progress -> node.put("progress", progress));
             beat.message().ifPresent(message -> node.put("message", message));
+            if (beat.count() > 0) {
+                node.put("count", beat.count());
+            }
         });
         run.deadline().ifPresent(deadline -> json.putObject("deadline").put("at", instant(deadline.at()))
                 .put("kind", deadline.kind().name()));
@@ -93,6 +96,8 @@ public final class RunJson {
             outputs.names().forEach(names::add);
             json.put("outputCount", outputs.names().size()).put("lastOutputAt", instant(outputs.lastAt()));
         });
+        run.launchFailures().ifPresent(failures -> json.put("launchFailures", failures.count())
+                .put("launchFailedAt", instant(failures.lastAt())).put("launchFailureReason", failures.lastReason()));
         run.deadline().filter(d -> d.kind() == DeadlineKind.DISPATCH).ifPresent(d -> json.put("dispatchPending", true));
         return json;
     }

@@ -51,7 +51,7 @@ public final class S3ExchangeFiles implements ExchangeFiles {
     @Override
     public boolean exists(String key) {
         try {
-            s3.get().headObject(head -> head.bucket(bucket).key(key));
+            ServiceFailures.run("S3 HeadObject", () -> s3.get().headObject(head -> head.bucket(bucket).key(key)));
             return true;
         } catch (NoSuchKeyException e) {
             return false;
@@ -66,9 +66,12 @@ public final class S3ExchangeFiles implements ExchangeFiles {
     @Override
     public List<StoredFile> list(String prefix) {
         List<StoredFile> files = new ArrayList<>();
-        for (S3Object object : s3.get().listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents()) {
-            files.add(new StoredFile(object.key(), object.size(), object.lastModified()));
-        }
+        // the paginator calls S3 as it is iterated, so the whole iteration is the call
+        ServiceFailures.run("S3 ListObjectsV2", () -> {
+            for (S3Object object : s3.get().listObjectsV2Paginator(list -> list.bucket(bucket).prefix(prefix)).contents()) {
+                files.add(new StoredFile(object.key(), object.size(), object.lastModified()));
+            }
+        });
         return files;
     }
 

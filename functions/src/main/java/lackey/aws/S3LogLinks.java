@@ -16,8 +16,13 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class S3LogLinks implements LogLinks {
 
-    /** Browsers show the log instead of downloading an opaque binary, whatever type the upload had. */
-    static final String LOG_CONTENT_TYPE = "text/plain; charset=utf-8";
+    /**
+     * The type a log known to be UTF-8 is served as: browsers show it. The link signs the type it asks S3 to serve,
+     * whatever type the object has, so an upload's own content type (which nobody checked) never reaches a browser.
+     */
+    static final String TEXT = "text/plain; charset=utf-8";
+    /** Every other log: bytes lackey has not read (an upload) or that are not UTF-8. No charset is claimed for them. */
+    static final String BYTES = "application/octet-stream";
 
     private final Supplier<S3Presigner> presigner;
     private final String bucket;
@@ -35,7 +40,7 @@ public final class S3LogLinks implements LogLinks {
         }
         String key = log.location().substring(prefix.length());
         var presigned = presigner.get().presignGetObject(request -> request.signatureDuration(validFor)
-                .getObjectRequest(get -> get.bucket(bucket).key(key).responseContentType(LOG_CONTENT_TYPE)));
+                .getObjectRequest(get -> get.bucket(bucket).key(key).responseContentType(log.utf8() ? TEXT : BYTES)));
         return uri(presigned.url());
     }
 

@@ -6,12 +6,16 @@ import lackey.run.LogRef;
 import lackey.run.LogStore;
 import lackey.run.LogUpload;
 import lackey.run.RunId;
+import lackey.run.Unavailable;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-/** Run logs in S3 as UTF-8 text under {@code logs/{id}/{attempt}.log}. */
+/**
+ * Run logs in S3 under {@code logs/{id}/{attempt}.log}, the bytes as the stop sent them; the object's type says
+ * whether they are UTF-8 text ({@link S3LogLinks#TEXT}) or not ({@link S3LogLinks#BYTES}).
+ */
 public final class S3LogStore implements LogStore {
 
     static final String PREFIX = "logs/";
@@ -25,11 +29,12 @@ public final class S3LogStore implements LogStore {
     }
 
     @Override
-    public LogRef put(RunId id, String attempt, byte[] bytes) {
+    public LogRef put(RunId id, String attempt, byte[] bytes, boolean utf8) {
         String key = PREFIX + id + "/" + attempt + ".log";
-        s3.get().putObject(put -> put.bucket(bucket).key(key).contentType("text/plain; charset=utf-8"),
-                RequestBody.fromBytes(bytes));
-        return new LogRef("s3://" + bucket + "/" + key, bytes.length);
+        ServiceFailures.run("S3 PutObject", () -> s3.get().putObject(
+                put -> put.bucket(bucket).key(key).contentType(utf8 ? S3LogLinks.TEXT : S3LogLinks.BYTES),
+                RequestBody.fromBytes(bytes)));
+        return new LogRef("s3://" + bucket + "/" + key, bytes.length, java.util.Optional.empty(), utf8);
     }
 
     @Override
@@ -40,7 +45,7 @@ public final class S3LogStore implements LogStore {
         }
         try {
             s3.get().deleteObject(delete -> delete.bucket(bucket).key(log.location().substring(prefix.length())));
-        } catch (SdkException e) {
+        } catch (SdkException | Unavailable e) {
             // The run is unaffected; an orphaned log of a refused or repeated stop only costs storage.
             FunctionLog.warn("could not remove the log of a refused or repeated stop at " + log.location() + ": " + e.getMessage());
         }
@@ -55,7 +60,8 @@ public final class S3LogStore implements LogStore {
     public Optional<LogRef> uploaded(LogUpload upload) {
         String key = upload.reference();
         try {
-            long bytes = s3.get().headObject(head -> head.bucket(bucket).key(key)).contentLength();
+            long bytes = ServiceFailures.call("S3 HeadObject", () -> s3.get().headObject(head -> head.bucket(bucket).key(key)))
+                    .contentLength();
             return Optional.of(new LogRef("s3://" + bucket + "/" + key, bytes));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {

@@ -2,7 +2,6 @@ package lackey.aws;
 
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.InvalidParameterException;
@@ -31,7 +30,8 @@ public final class SimulationTasks {
         return new SimulationTasks(EcsClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
-                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .httpClientBuilder(CallBudget.ECS.httpClient())
+                .overrideConfiguration(CallBudget.ECS.overrides())
                 .build(), cluster);
     }
 

@@ -46,7 +46,8 @@ public final class ExchangeFolder {
 
     /**
      * The input names a schedule asks for, checked: each 1 to {@value #MAX_NAME} characters, no {@code /} or
-     * {@code \}, not {@code .} or {@code ..} (nor containing {@code ..}), no control characters; at most
+     * {@code \}, not {@code .} or {@code ..} (nor containing {@code ..}), single-line text as {@link TextField}
+     * reads it (no control characters, no whitespace at either end); at most
      * {@value #MAX_FILES}; duplicates collapse to one. An empty name (a form's {@code inputs=} or {@code a,,b}) is
      * refused like any other bad name, never skipped: the caller meant something by it.
      */
@@ -59,7 +60,7 @@ public final class ExchangeFolder {
         String kind = side == Side.IN ? "input" : "output";
         var unique = new LinkedHashSet<String>();
         for (String raw : requested == null ? List.<String>of() : requested) {
-            String name = raw == null ? "" : raw.strip();
+            String name = raw == null ? "" : raw;
             if (name.isEmpty() || name.length() > MAX_NAME) {
                 throw new InvalidInput(kind + " names must be 1 to " + MAX_NAME + " characters, got one of " + name.length());
             }
@@ -69,9 +70,7 @@ public final class ExchangeFolder {
             if (name.contains("..") || name.equals(".")) {
                 throw new InvalidInput(kind + " name '" + RunId.abbreviate(name) + "' must not be . or contain ..");
             }
-            if (name.chars().anyMatch(Character::isISOControl)) {
-                throw new InvalidInput(kind + " name '" + RunId.abbreviate(name) + "' must not contain control characters");
-            }
+            TextField.singleLine(kind + " name '" + RunId.abbreviate(name) + "'", name);
             unique.add(name);
         }
         if (unique.size() > MAX_FILES) {

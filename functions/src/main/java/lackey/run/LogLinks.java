@@ -9,7 +9,10 @@ import java.time.Duration;
  */
 public interface LogLinks {
 
-    /** A URL that downloads the stored log (as UTF-8 text) for {@code validFor}. */
+    /**
+     * A URL that downloads the stored log, byte for byte, for {@code validFor}: as {@code text/plain; charset=utf-8}
+     * when the log is known to be UTF-8 ({@link LogRef#utf8()}), as {@code application/octet-stream} otherwise.
+     */
     URI download(LogRef log, Duration validFor);
 
     /** A URL that stores one file, sent with HTTP PUT, as the log of {@code upload}, for {@code validFor}. */

@@ -34,7 +34,7 @@ public record LogUpload(RunId run, String attempt) {
      * issued for another run is refused: a token proves one run only.
      */
     public static LogUpload of(RunId run, String reference) {
-        Matcher matcher = REFERENCE.matcher(reference == null ? "" : reference.strip());
+        Matcher matcher = REFERENCE.matcher(reference == null ? "" : reference);
         if (!matcher.matches()) {
             throw new InvalidInput("logUpload must be the reference POST /api/run/log-upload/" + run
                     + " returned (logs/" + run + "/<attempt>.log), got '" + RunId.abbreviate(reference) + "'");

@@ -38,10 +38,10 @@ public record OutputFile(RunId run, String name) {
 
     /**
      * The output {@code "<run id>/<name>"} names (how a run says which file it waits for); the name follows
-     * the rules of output names.
+     * the rules of output names, the run id the one form of {@link RunId#parse}; nothing around it.
      */
     public static OutputFile parse(String reference) {
-        String text = reference == null ? "" : reference.strip();
+        String text = TextField.singleLine("waitFor", reference);
         int slash = text.indexOf('/');
         if (slash <= 0) {
             throw new InvalidInput("waitFor must be <run id>/<output name>");

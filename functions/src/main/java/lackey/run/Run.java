@@ -24,7 +24,18 @@ public record Run(
         Optional<Deadline> deadline,
         Optional<Interruption> interruption,
         Optional<String> taskArn,
-        Optional<Outputs> outputs) {
+        Optional<Outputs> outputs,
+        Optional<LaunchFailures> launchFailures) {
+
+    /** A run whose container never failed to launch. */
+    public Run(RunId id, RunSpec spec, RunStatus status, Instant scheduledAt, Optional<ClientTime> started,
+               Optional<Instant> startedReceivedAt, Optional<ClientTime> stopped, Optional<Instant> stoppedReceivedAt,
+               Optional<Integer> exitCode, Optional<LogRef> log, Optional<Heartbeat> heartbeat,
+               Optional<Deadline> deadline, Optional<Interruption> interruption, Optional<String> taskArn,
+               Optional<Outputs> outputs) {
+        this(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt, exitCode, log,
+                heartbeat, deadline, interruption, taskArn, outputs, Optional.empty());
+    }
 
     /** A run without recorded outputs. */
     public Run(RunId id, RunSpec spec, RunStatus status, Instant scheduledAt, Optional<ClientTime> started,
@@ -53,7 +64,13 @@ public record Run(
 
     Run withDeadline(Optional<Deadline> next) {
         return new Run(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt,
-                exitCode, log, heartbeat, next, interruption, taskArn, outputs);
+                exitCode, log, heartbeat, next, interruption, taskArn, outputs, launchFailures);
+    }
+
+    /** This run with another record of failed launches. */
+    Run withLaunchFailures(Optional<LaunchFailures> failures) {
+        return new Run(id, spec, status, scheduledAt, started, startedReceivedAt, stopped, stoppedReceivedAt,
+                exitCode, log, heartbeat, deadline, interruption, taskArn, outputs, failures);
     }
 
     /** How long the run took by the simulation's own clock, once it has both timestamps. */

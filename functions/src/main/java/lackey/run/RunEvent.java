@@ -37,6 +37,16 @@ public sealed interface RunEvent {
         }
     }
 
+    /**
+     * A launch of the run's container failed. The run's status says what follows: SCHEDULED, it is launched again
+     * at its DISPATCH deadline; LOST, that was its last attempt.
+     */
+    record LaunchFailed(Run run) implements RunEvent {
+        public String detailType() {
+            return "Run Launch Failed";
+        }
+    }
+
     /** The simulation reported its end. */
     record Stopped(Run run) implements RunEvent {
         public String detailType() {

@@ -5,7 +5,8 @@ package lackey.run;
  * handles every case and the compiler notices when a new one appears.
  */
 public abstract sealed class RunException extends RuntimeException
-        permits InvalidInput, WrongToken, RunNotFound, WrongState, TooLarge, UnsupportedBody, LogNotFound, SweepFailed {
+        permits InvalidInput, WrongToken, RunNotFound, WrongState, TooLarge, UnsupportedBody, LogNotFound, SweepFailed,
+        Unavailable {
 
     private final String code;
 

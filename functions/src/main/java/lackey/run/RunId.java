@@ -9,12 +9,17 @@ public record RunId(long value) {
         }
     }
 
-    /** Reads an id from a path segment; anything but a positive decimal integer is bad input. */
+    /**
+     * Reads an id from a path segment or a reference: a positive whole number in the one form of
+     * {@link WholeNumber} (ASCII digits, no sign, no leading zero); anything else is bad input.
+     */
     public static RunId parse(String text) {
-        if (text == null || text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
-            throw new InvalidInput("run id must be a positive integer, got '" + abbreviate(text) + "'");
+        var value = WholeNumber.read(text, false, 18);
+        if (value.isEmpty() || value.getAsLong() < 1) {
+            throw new InvalidInput("run id must be a positive integer in ASCII digits without leading zeros, got '"
+                    + abbreviate(text) + "'");
         }
-        return new RunId(Long.parseLong(text));
+        return new RunId(value.getAsLong());
     }
 
     /** A caller's text shortened to 40 characters, for quoting it in an error message. */

@@ -35,6 +35,8 @@ public final class RunLifecycle {
     public static final Duration REDISPATCH_AFTER = Duration.ofMinutes(1);
     static final int MAX_TASK_ARN = 2048;
     static final int MAX_REASON = 1000;
+    /** The reason of a cancel that gives none. */
+    static final String DEFAULT_CANCEL_REASON = "cancelled by an operator";
 
     private final RunStore store;
     private final RunIds ids;
@@ -137,7 +139,7 @@ public final class RunLifecycle {
      */
     public Transition start(RunId id, Token token, ClientTime started, Optional<String> taskArn) {
         TokenHash hash = token.hash();
-        Optional<String> task = taskArn.filter(t -> !t.isBlank()).map(String::strip);
+        Optional<String> task = taskArn.map(t -> TextField.singleLine("task", t));
         if (task.isPresent() && (task.get().length() > MAX_TASK_ARN || !task.get().startsWith("arn:"))) {
             throw new InvalidInput("task must be the ECS task ARN (arn:…), at most " + MAX_TASK_ARN + " characters");
         }
@@ -156,13 +158,13 @@ public final class RunLifecycle {
      * Ends a RUNNING run. A run already declared LOST still takes one late stop: its log and reported
      * status are kept beside the LOST verdict.
      */
-    public Transition stop(RunId id, Token token, ClientTime stopped, StopReport report, Optional<String> log) {
+    public Transition stop(RunId id, Token token, ClientTime stopped, StopReport report, Optional<byte[]> log) {
         return stop(id, token, stopped, report, log, Optional.empty());
     }
 
     /**
      * Ends a run as {@link #stop(RunId, Token, ClientTime, StopReport, Optional)} does, with its log given
-     * either inline ({@code log}) or as the reference of a log it uploaded itself ({@code logUpload}, from
+     * either inline ({@code log}, its bytes exactly as sent: a log need not be text) or as the reference of a log it uploaded itself ({@code logUpload}, from
      * {@link RunLogs#grantUpload}): that upload must be this run's and must be there. An uploaded log is the
      * simulation's file, so a refused stop leaves it in place for a retry.
      *
@@ -172,7 +174,7 @@ public final class RunLifecycle {
      * answers with the run as that stop left it; a stop that differs is refused and says how. Either way this
      * attempt's inline copy is removed, so only the applied stop's log remains.
      */
-    public Transition stop(RunId id, Token token, ClientTime stopped, StopReport report, Optional<String> log,
+    public Transition stop(RunId id, Token token, ClientTime stopped, StopReport report, Optional<byte[]> log,
                            Optional<String> logUpload) {
         if (log.isPresent() && logUpload.isPresent()) {
             throw new InvalidInput("give the log inline (log) or as an upload (logUpload), not both");
@@ -184,7 +186,7 @@ public final class RunLifecycle {
         });
         TokenHash hash = token.hash();
         Instant now = now();
-        Optional<LogRef> storedLog = log.map(text -> storeLog(id, attemptId(id, now), text));
+        Optional<LogRef> storedLog = log.map(bytes -> storeLog(id, attemptId(id, now), bytes));
         Optional<LogRef> recordedLog = storedLog.or(() -> uploadedLog);
         Optional<Run> run = store.markStopped(id, hash, stopped, now, report, recordedLog);
         if (run.isEmpty()) {
@@ -219,19 +221,20 @@ public final class RunLifecycle {
      */
     public Run heartbeat(RunId id, Token token, ClientTime ts, Optional<Integer> progress, Optional<String> message) {
         TokenHash hash = token.hash();
-        var beat = new Heartbeat(ts, now(), progress, message.filter(m -> !m.isBlank()));
+        var beat = new Heartbeat(ts, now(), progress, message.map(m -> TextField.multiLine("message", m)));
         return store.recordHeartbeat(id, hash, beat)
                 .orElseThrow(() -> rejection(id, hash, RunStatus.RUNNING, "send a heartbeat", Optional.empty()));
     }
 
     /**
      * An operator ends a SCHEDULED or RUNNING run. Its token stops working at once; the "Run Cancelled"
-     * event lets the deployment stop the simulation's task. A retry with the same reason (or again none)
+     * event lets the deployment stop the simulation's task. A reason is single-line text ({@link TextField}), kept
+     * exactly as given. A retry with the same reason (or again none)
      * answers with the cancelled run and publishes nothing, so the task is stopped once; another reason is
      * refused as differing.
      */
     public Transition cancel(RunId id, Optional<String> reason) {
-        String why = reason.filter(r -> !r.isBlank()).map(String::strip).orElse("cancelled by an operator");
+        String why = reason.map(r -> TextField.singleLine("reason", r)).orElse(DEFAULT_CANCEL_REASON);
         if (why.length() > MAX_REASON) {
             throw new InvalidInput("reason is longer than " + MAX_REASON + " characters");
         }
@@ -373,21 +376,18 @@ public final class RunLifecycle {
     }
 
     /**
-     * Stores an inline log as UTF-8 and records the SHA-256 of those bytes with it, so a retried stop can tell
-     * its own copy of the log from another log without reading either.
+     * Stores an inline log, its bytes exactly as sent, and records the SHA-256 of those bytes with it, so a
+     * retried stop can tell its own copy of the log from another log without reading either; and whether they are
+     * UTF-8, which decides how the log is served.
      */
-    private LogRef storeLog(RunId id, String attempt, String text) {
-        // A UTF-8 byte count can be up to 3× the char count: a log that cannot be too large is not measured first.
-        if ((long) text.length() > MAX_INLINE_LOG_BYTES) {
-            throw new TooLarge("log is larger than " + MAX_INLINE_LOG_BYTES + " bytes");
-        }
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    private LogRef storeLog(RunId id, String attempt, byte[] bytes) {
         if (bytes.length > MAX_INLINE_LOG_BYTES) {
             throw new TooLarge("log is larger than " + MAX_INLINE_LOG_BYTES + " bytes");
         }
         String digest = HexFormat.of().formatHex(sha256().digest(bytes));
-        LogRef stored = logs.put(id, attempt, bytes);
-        return new LogRef(stored.location(), stored.bytes(), Optional.of(digest));
+        boolean utf8 = Utf8.isWellFormed(bytes);
+        LogRef stored = logs.put(id, attempt, bytes, utf8);
+        return new LogRef(stored.location(), stored.bytes(), Optional.of(digest), utf8);
     }
 
     private static MessageDigest sha256() {

@@ -9,7 +9,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -44,7 +43,7 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
     public RunQuery {
         status = status == null ? Optional.empty() : status;
         namePrefix = namePrefix == null ? Optional.empty() : namePrefix;
-        tag = tag == null ? Optional.empty() : tag.map(String::strip);
+        tag = tag == null ? Optional.empty() : tag;
         from = from == null ? Optional.empty() : from;
         to = to == null ? Optional.empty() : to;
         cursor = cursor == null ? Optional.empty() : cursor;
@@ -54,9 +53,11 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
         if (namePrefix.isPresent() && (namePrefix.get().isEmpty() || namePrefix.get().length() > RunSpec.MAX_NAME)) {
             throw new InvalidInput("name must be 1 to " + RunSpec.MAX_NAME + " characters");
         }
+        namePrefix.ifPresent(prefix -> TextField.prefix("name", prefix));
         if (tag.isPresent() && (tag.get().isEmpty() || tag.get().length() > RunSpec.MAX_TAG)) {
             throw new InvalidInput("tag must be 1 to " + RunSpec.MAX_TAG + " characters");
         }
+        tag.ifPresent(t -> TextField.singleLine("tag", t));
         from.ifPresent(t -> checkRange("from", t));
         to.ifPresent(t -> checkRange("to", t));
         if (from.isPresent() && to.isPresent() && !from.get().isBefore(to.get())) {
@@ -72,13 +73,14 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
 
     /**
      * Reads the query parameters of {@code GET /api/runs}: {@code status}, {@code name} (a prefix), {@code tag},
-     * {@code from} and {@code to} (ISO-8601 instants or unix seconds), {@code limit} and {@code cursor}.
+     * {@code from} and {@code to} (ISO-8601 instants or unix seconds), {@code limit} and {@code cursor}. Each value
+     * is taken exactly as given: a status in upper case, numbers in the one form of {@link WholeNumber}.
      */
     public static RunQuery fromParameters(Map<String, String> parameters) {
         Set<String> unknown = new LinkedHashSet<>(parameters.keySet());
         unknown.removeAll(PARAMETERS);
         if (!unknown.isEmpty()) {
-            throw new InvalidInput("unknown parameter(s) " + String.join(", ", unknown)
+            throw new InvalidInput("unknown parameter(s) " + String.join(", ", unknown.stream().map(RunId::abbreviate).toList())
                     + "; known are status, name, tag, from, to, limit, cursor");
         }
         RunQuery filters = new RunQuery(
@@ -182,7 +184,7 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
         if (value == null) {
             return Optional.empty();
         }
-        if (value.isBlank()) {
+        if (value.isEmpty()) {
             throw new InvalidInput(name + " is empty: give a value or leave the parameter out");
         }
         return Optional.of(value);
@@ -190,7 +192,7 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
 
     private static RunStatus status(String text) {
         try {
-            return RunStatus.valueOf(text.strip().toUpperCase(Locale.ROOT));
+            return RunStatus.valueOf(text);
         } catch (IllegalArgumentException e) {
             throw new InvalidInput("status must be one of " + List.of(RunStatus.values()) + ", got '"
                     + RunId.abbreviate(text) + "'");
@@ -198,30 +200,32 @@ public record RunQuery(Optional<RunStatus> status, Optional<String> namePrefix, 
     }
 
     private static int limit(String text) {
-        String digits = text.strip();
-        if (digits.isEmpty() || digits.length() > 9 || !digits.chars().allMatch(Character::isDigit)) {
-            throw new InvalidInput("limit must be a whole number from 1 to " + MAX_LIMIT + ", got '"
+        var value = WholeNumber.read(text, false, 9);
+        if (value.isEmpty()) {
+            throw new InvalidInput("limit must be a whole number from 1 to " + MAX_LIMIT + " in ASCII digits, got '"
                     + RunId.abbreviate(text) + "'");
         }
-        return Integer.parseInt(digits);
+        return (int) value.getAsLong();
     }
 
-    /** Unix seconds, or an ISO-8601 instant with {@code Z} or an offset. */
+    /**
+     * Unix seconds in the one form of {@link WholeNumber}, or an ISO-8601 instant with {@code Z} or an offset, as
+     * given: a {@code +} of an offset must come percent-encoded ({@code %2B}), as a bare {@code +} in a query string
+     * is a space.
+     */
     private static Instant time(String name, String text) {
-        String given = text.strip();
-        if (!given.isEmpty() && given.length() <= 12 && given.chars().allMatch(Character::isDigit)) {
-            return Instant.ofEpochSecond(Long.parseLong(given));
+        var seconds = WholeNumber.read(text, false, 12);
+        if (seconds.isPresent()) {
+            return Instant.ofEpochSecond(seconds.getAsLong());
         }
         try {
-            return Instant.parse(given);
-        } catch (DateTimeParseException e) {
-            // An unencoded "+02:00" in a query string arrives as " 02:00": take it as the offset it was.
-            try {
-                return Instant.parse(given.replace(' ', '+'));
-            } catch (DateTimeParseException again) {
-                throw new InvalidInput(name + " must be unix seconds or an ISO-8601 instant such as "
-                        + "2026-11-27T18:00:00Z, got '" + RunId.abbreviate(text) + "'");
+            if (!text.chars().allMatch(c -> c > ' ' && c < 0x7F)) {
+                throw new DateTimeParseException("not ASCII", text, 0);
             }
+            return Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInput(name + " must be unix seconds or an ISO-8601 instant such as "
+                    + "2026-11-27T18:00:00Z (an offset's + sent as %2B), got '" + RunId.abbreviate(text) + "'");
         }
     }
 

@@ -1,5 +1,6 @@
 package lackey.run;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -74,6 +75,27 @@ public interface RunStore {
      * @return the run after the change, or empty if the condition failed
      */
     Optional<Run> rotateForDispatch(RunId id, Deadline missed, TokenHash newTokenHash, Deadline startBy);
+
+    /**
+     * Records a failed launch of a SCHEDULED run whose token hash is still {@code launched} and which had fewer than
+     * {@code retries} failed launches before: counts it, keeps {@code at} and {@code reason}, revokes the launched
+     * token (the hash becomes {@code revoked}, whose token nobody holds) and sets a DISPATCH deadline, when the
+     * sweeper launches it again: {@code firstDelay} after {@code at} for the first failure, twice the last delay for
+     * each one after it. Since the token is revoked in the same write, the same failure reported again finds the
+     * condition false, and so does the failure of a launch older than the current one.
+     * @return the run after the change, or empty if the condition failed
+     */
+    Optional<Run> recordLaunchFailure(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                      int retries, Duration firstDelay);
+
+    /**
+     * SCHEDULED → LOST for a run whose last allowed launch failed: its token hash is still {@code launched} and it had
+     * at least {@code retries} failed launches before. Counts and keeps the failure as
+     * {@link #recordLaunchFailure} does, revokes the token, and records {@code lostReason}.
+     * @return the run after the change, or empty if the condition failed
+     */
+    Optional<Run> markLaunchFailedLost(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                       int retries, String lostReason);
 
     /** SCHEDULED runs still waiting for the output at {@code awaitKey}, found through an index. */
     List<Run> waitingFor(String awaitKey);

@@ -1,6 +1,5 @@
 package lackey.run;
 
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,10 +14,14 @@ public record StopReport(RunStatus status, Optional<Integer> exitCode) {
         }
     }
 
-    /** Reads the optional {@code status} and {@code exit} fields of a stop call. */
+    /**
+     * Reads the optional {@code status} and {@code exit} fields of a stop call: {@code FINISHED} or {@code FAILED}
+     * exactly, and an exit code in the one form of {@link WholeNumber} (a {@code -} allowed: some platforms report
+     * negative codes).
+     */
     public static StopReport parse(String statusText, String exitText) {
-        Optional<Integer> exit = Optional.ofNullable(exitText).filter(t -> !t.isBlank()).map(StopReport::exitCode);
-        Optional<RunStatus> stated = Optional.ofNullable(statusText).filter(t -> !t.isBlank()).map(StopReport::endStatus);
+        Optional<Integer> exit = Optional.ofNullable(exitText).map(StopReport::exitCode);
+        Optional<RunStatus> stated = Optional.ofNullable(statusText).map(StopReport::endStatus);
         RunStatus implied = exit.map(code -> code == 0 ? RunStatus.FINISHED : RunStatus.FAILED).orElse(RunStatus.FINISHED);
         if (stated.isPresent() && exit.isPresent() && stated.get() != implied) {
             throw new InvalidInput("status " + stated.get() + " contradicts exit code " + exit.get());
@@ -27,15 +30,15 @@ public record StopReport(RunStatus status, Optional<Integer> exitCode) {
     }
 
     private static Integer exitCode(String text) {
-        try {
-            return Integer.valueOf(text.strip());
-        } catch (NumberFormatException e) {
-            throw new InvalidInput("exit must be an integer exit code, got '" + RunId.abbreviate(text) + "'");
+        var value = WholeNumber.read(text, true, 10);
+        if (value.isEmpty() || value.getAsLong() < Integer.MIN_VALUE || value.getAsLong() > Integer.MAX_VALUE) {
+            throw new InvalidInput("exit must be an integer exit code in ASCII digits, got '" + RunId.abbreviate(text) + "'");
         }
+        return (int) value.getAsLong();
     }
 
     private static RunStatus endStatus(String text) {
-        return switch (text.strip().toUpperCase(Locale.ROOT)) {
+        return switch (text) {
             case "FINISHED" -> RunStatus.FINISHED;
             case "FAILED" -> RunStatus.FAILED;
             default -> throw new InvalidInput("status must be FINISHED or FAILED, got '" + RunId.abbreviate(text) + "'");

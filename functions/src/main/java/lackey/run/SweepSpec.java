@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What someone asks of a parameter sweep: the fields every run shares (name, command, shared params, tags,
@@ -47,7 +48,9 @@ public record SweepSpec(RunSpec common, List<Map<String, Object>> runs) {
             params.putAll(own);
             RunSpec checked;
             try {
-                checked = new RunSpec(common.name(), common.command(), params, common.tags(), common.timeouts());
+                // a run's own params come from the request: they are held to its rules, as the shared ones were
+                checked = RunSpec.requested(common.name(), common.command(), params, common.tags(), common.timeouts(),
+                        Optional.empty());
             } catch (InvalidInput e) {
                 throw new InvalidInput("run " + (i + 1) + " of the sweep: " + e.getMessage());
             }

@@ -48,11 +48,11 @@ public record Timeouts(Duration startTimeout, Optional<Duration> heartbeatTimeou
     }
 
     private static Duration seconds(String field, String text) {
-        String trimmed = text.strip();
-        if (trimmed.isEmpty() || trimmed.length() > 9 || !trimmed.chars().allMatch(Character::isDigit)) {
-            throw new InvalidInput(field + " must be whole seconds, got '" + RunId.abbreviate(text) + "'");
+        var value = WholeNumber.read(text, false, 9);
+        if (value.isEmpty()) {
+            throw new InvalidInput(field + " must be whole seconds in ASCII digits, got '" + RunId.abbreviate(text) + "'");
         }
-        return Duration.ofSeconds(Long.parseLong(trimmed));
+        return Duration.ofSeconds(value.getAsLong());
     }
 
     private static void check(String field, Duration value) {

@@ -12,7 +12,8 @@ import java.util.UUID;
  */
 public final class Token {
 
-    private static final int MAX_LENGTH = 256;
+    /** The length of what {@link #generate} makes: a UUID as {@link UUID#toString()} writes it. */
+    private static final int LENGTH = 36;
     private final String secret;
 
     private Token(String secret) {
@@ -24,15 +25,35 @@ public final class Token {
         return new Token(UUID.randomUUID().toString());
     }
 
-    /** The token a caller presented; only its presence and size are checked, its match is the store's job. */
+    /**
+     * The token a caller presented, exactly as lackey handed it out: 36 characters, lower-case hex digits and
+     * dashes. Anything else (spaces or a newline around it, upper case, a {@code +}) is bad input, never repaired;
+     * its match with the run's token is the store's job. The message never repeats the text.
+     */
     public static Token presented(String secret) {
-        if (secret == null || secret.isBlank()) {
+        if (secret == null || secret.isEmpty()) {
             throw new InvalidInput("token is required");
         }
-        if (secret.length() > MAX_LENGTH) {
-            throw new InvalidInput("token is too long");
+        if (!isUuidText(secret)) {
+            throw new InvalidInput("token is malformed: give it exactly as lackey handed it out, 36 characters of "
+                    + "lower-case hex digits and dashes, nothing around it");
         }
-        return new Token(secret.strip());
+        return new Token(secret);
+    }
+
+    /** Whether {@code text} is a UUID as {@link UUID#toString()} writes it: lower-case hex, dashes at 8, 13, 18, 23. */
+    private static boolean isUuidText(String text) {
+        if (text.length() != LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < LENGTH; i++) {
+            char c = text.charAt(i);
+            boolean dash = i == 8 || i == 13 || i == 18 || i == 23;
+            if (dash ? c != '-' : !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The secret itself, for the one response and the one event that must carry it. */

@@ -114,11 +114,15 @@ class ExchangeFilesIT {
         for (URI tampered : List.of(otherKey, longer, unsigned)) {
             assertNotEquals(download, tampered, "the test must change the URL");
             HttpResponse<String> refused = get(tampered);
-            assertEquals(403, refused.statusCode(), tampered + " -> " + refused.body());
-            assertFalse(refused.body().contains("steps=100"), "the file does not leak");
+            if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+                assertEquals(403, refused.statusCode(), tampered + " -> " + refused.body());
+                assertFalse(refused.body().contains("steps=100"), "the file does not leak");
+            }
         }
-        assertEquals(403, put(download, "overwritten").statusCode(), "a download link cannot upload");
-        assertEquals("lr=0.01\nsteps=100\n", get(download).body(), "the input is unchanged");
+        if (AWS.checksSignatures()) {
+            assertEquals(403, put(download, "overwritten").statusCode(), "a download link cannot upload");
+            assertEquals("lr=0.01\nsteps=100\n", get(download).body(), "the input is unchanged");
+        }
     }
 
     @Test
@@ -235,7 +239,9 @@ class ExchangeFilesIT {
         JsonNode outputs = filesOf(id).body().get("outputs");
         assertEquals(List.of("result.csv"), outputs.findValuesAsText("name"));
         URI intoInputs = URI.create(upload.toString().replace("/out/result.csv", "/in/result.csv"));
-        assertEquals(403, put(intoInputs, "sneaky").statusCode(), "an output link cannot write elsewhere");
+        if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+            assertEquals(403, put(intoInputs, "sneaky").statusCode(), "an output link cannot write elsewhere");
+        }
 
         Answer stopped = SampleEvents.invoke(stop, SampleEvents.http("stop-run.json", id, b -> "token=" + token + "&ts=" + now + "&exit=0"));
         assertEquals(200, stopped.status(), stopped.rawBody());

@@ -123,7 +123,7 @@ class ListRunsIT {
         RunStatus[] statuses = {RunStatus.SCHEDULED, RunStatus.RUNNING, RunStatus.FINISHED, RunStatus.RUNNING, RunStatus.FAILED};
         seed(statuses.length, i -> withStatus(run("status-" + i, window.plusSeconds(i)), statuses[i]));
         assertEquals(List.of("status-3", "status-1"), names(list(mine("status", "RUNNING"))));
-        assertEquals(List.of("status-4"), names(list(mine("status", "failed"))));
+        assertEquals(List.of("status-4"), names(list(mine("status", "FAILED"))));
         assertEquals(List.of(), names(list(mine("status", "LOST"))));
     }
 

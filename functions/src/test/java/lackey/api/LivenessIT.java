@@ -91,6 +91,7 @@ class LivenessIT {
         assertEquals(200, first.status(), first.rawBody());
         assertEquals(40, first.body().get("heartbeat").get("progress").asInt());
         assertEquals("loading mesh", first.body().get("heartbeat").get("message").asText());
+        assertEquals(1, first.body().get("heartbeat").get("count").asInt(), "the first heartbeat counted");
         assertEquals("HEARTBEAT", first.body().get("deadline").get("kind").asText());
         Map<String, AttributeValue> item = AWS.dynamo.getItem(g -> g.tableName(LocalAws.TABLE)
                 .key(Map.of("id", AttributeValue.fromN(Long.toString(run.id()))))).item();
@@ -100,13 +101,35 @@ class LivenessIT {
     }
 
     @Test
+    void concurrentHeartbeatsOfOneRunAreAllCounted() throws Exception {
+        var run = scheduleWith("heartbeatTimeout=60&maxDuration=600");
+        assertEquals(200, startNow(run).status());
+        int beats = 24;
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+            for (int i = 0; i < beats; i++) {
+                int progress = i;
+                answers.add(pool.submit(() -> beat(run, "&progress=" + progress).status()));
+            }
+            for (var answer : answers) {
+                assertEquals(200, answer.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+        var last = beat(run, "");
+        assertEquals(beats + 1, last.body().get("heartbeat").get("count").asInt(), "no heartbeat lost: " + last.rawBody());
+    }
+
+    @Test
     void heartbeatOfUnstartedRunConflictsAndBadProgressIsRefused() {
         var run = scheduleWith("heartbeatTimeout=60");
         assertEquals(409, beat(run, "").status());
         startNow(run);
         assertEquals(400, beat(run, "&progress=150").status());
         assertEquals(403, SampleEvents.invoke(heartbeat, SampleEvents.http("heartbeat-run.json", run.id(),
-                b -> "token=wrong&ts=" + now())).status());
+                b -> "token=" + java.util.UUID.randomUUID() + "&ts=" + now())).status(), "another run's token, or none's");
     }
 
     @Test

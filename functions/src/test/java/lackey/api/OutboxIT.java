@@ -61,7 +61,7 @@ class OutboxIT {
         var get = new GetRunHandler(runs);
         var sweeper = new SweepRunsHandler(runs);
 
-        AWS.bus.failNextEntries(3); // every attempt of the first publication
+        AWS.refuseNextEntries(3); // every attempt of the first publication
         var scheduled = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-json.json"));
         assertEquals(201, scheduled.status(), scheduled.rawBody());
         long id = scheduled.body().get("id").asLong();

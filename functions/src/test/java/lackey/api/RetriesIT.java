@@ -164,10 +164,12 @@ class RetriesIT {
                 "the repeat is recorded with its own arrival");
         assertTrue(Long.parseLong(after.get("deadline").n()) >= Long.parseLong(before.get("deadline").n()),
                 "the deadline only moves forward, from the repeat's arrival");
+        assertEquals("1", before.get("heartbeatCount").n());
+        assertEquals("2", after.get("heartbeatCount").n(), "the repeat is counted like any heartbeat");
         var rest = new HashMap<>(after);
-        rest.keySet().removeAll(List.of("heartbeatAt", "deadline"));
+        rest.keySet().removeAll(List.of("heartbeatAt", "deadline", "heartbeatCount"));
         var restBefore = new HashMap<>(before);
-        restBefore.keySet().removeAll(List.of("heartbeatAt", "deadline"));
+        restBefore.keySet().removeAll(List.of("heartbeatAt", "deadline", "heartbeatCount"));
         assertEquals(restBefore, rest, "nothing else changed");
 
         assertEquals(200, stop(run, "&ts=" + ts).status());

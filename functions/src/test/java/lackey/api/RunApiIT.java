@@ -232,25 +232,32 @@ class RunApiIT {
             statuses.add(f.get().status());
         }
         pool.shutdown();
-        assertEquals(1, statuses.stream().filter(s -> s == 200).count(), statuses.toString());
-        assertEquals(contenders - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        long winners = statuses.stream().filter(s -> s == 200).count();
+        assertEquals(contenders - winners, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
         JsonNode view = json(SampleEvents.invoke(get, SampleEvents.http("get-run.json", run.id(), b -> b)));
         String key = view.get("log").get("location").asText().substring(("s3://" + LocalAws.BUCKET + "/").length());
         String winnerLog = AWS.s3.getObjectAsBytes(g -> g.bucket(LocalAws.BUCKET).key(key)).asUtf8String();
         assertTrue(winnerLog.startsWith("contender "), winnerLog);
         var keys = AWS.s3.listObjectsV2(l -> l.bucket(LocalAws.BUCKET).prefix("logs/" + run.id() + "/")).contents();
-        assertEquals(List.of(key), keys.stream().map(o -> o.key()).toList(), "losers' logs are removed");
+        if (AWS.serialisesConditionalWrites()) {
+            assertEquals(1, winners, statuses.toString());
+            assertEquals(List.of(key), keys.stream().map(o -> o.key()).toList(), "losers' logs are removed");
+        } else {
+            // moto may let several conditional writes pass at once (RELIABILITY.md, "A second emulator"): each winner keeps its log
+            assertTrue(winners >= 1, statuses.toString());
+            assertEquals(winners, keys.size(), "losers' logs are removed: " + keys);
+        }
     }
 
     @Test
     void refusedEventsAreRetriedAndReportedWhenTheyKeepFailing() throws IOException {
-        AWS.bus.failNextEntries(1);
+        AWS.refuseNextEntries(1);
         var retried = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json"));
         assertEquals(201, retried.status());
         assertNull(json(retried).get("warnings"), "one refused entry is retried, not reported");
         assertEquals(1, eventsOf(json(retried).get("id").asLong(), 1).size());
 
-        AWS.bus.failNextEntries(3);
+        AWS.refuseNextEntries(3);
         var refused = SampleEvents.invoke(schedule, SampleEvents.http("schedule-run-form.json"));
         assertEquals(201, refused.status(), "the run exists, so the caller gets its token");
         assertTrue(json(refused).get("warnings").get(0).asText().contains("Run Scheduled"));
@@ -274,6 +281,17 @@ class RunApiIT {
                 new ByteArrayInputStream(SampleEvents.text("scheduled-rule.json").getBytes(StandardCharsets.UTF_8)),
                 new ByteArrayOutputStream(), null));
         assertTrue(problem.getMessage().contains("Input"), problem.getMessage());
+    }
+
+    @Test
+    void recurringRuleInputIsReadAsStrictlyAsARequest() {
+        var handler = new RecurringRunHandler(AWS.lifecycle());
+        for (String input : List.of("{\"name\":1e400}", "{\"name\":\"a\",\"name\":\"b\"}", "{\"name\":\"x\"} trailing",
+                "{\"name\":\"x\",\"params\":{\"lr\":1e200}}")) {
+            var problem = assertThrows(InvalidInput.class, () -> handler.handleRequest(
+                    new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), new ByteArrayOutputStream(), null), input);
+            assertFalse(problem.getMessage().isBlank(), input);
+        }
     }
 
     private static void assertError(Answer response, int status, String code) throws IOException {

@@ -92,7 +92,7 @@ class RunLogsIT {
         assertEquals(location, redirect.body().get("url").asText(), "the body repeats the URL for scripts");
         assertEquals("no-store", redirect.header("cache-control"));
         URI url = URI.create(location);
-        assertEquals(AWS.s3proxy.endpoint().getAuthority(), url.getAuthority(), "the endpoint comes from the SDK's settings");
+        assertEquals(AWS.s3Endpoint().getAuthority(), url.getAuthority(), "the endpoint comes from the SDK's settings");
         assertTrue(url.getPath().startsWith("/" + LocalAws.BUCKET + "/logs/" + run.id() + "/"), "path-style: " + url.getPath());
         assertTrue(url.getRawQuery().contains("X-Amz-Expires=900"), "15 minutes: " + url.getRawQuery());
         assertTrue(url.getRawQuery().contains("X-Amz-Signature="), url.getRawQuery());
@@ -117,8 +117,10 @@ class RunLogsIT {
         for (URI tampered : List.of(longer, otherKey, otherType, unsigned)) {
             assertNotEquals(url, tampered, "the test must change the URL");
             HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(tampered).build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(403, refused.statusCode(), tampered + " -> " + refused.body());
-            assertFalse(refused.body().contains("secret result"), "the log does not leak");
+            if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+                assertEquals(403, refused.statusCode(), tampered + " -> " + refused.body());
+                assertFalse(refused.body().contains("secret result"), "the log does not leak");
+            }
         }
         assertTrue(query.contains("response-content-type="), query);
     }
@@ -219,13 +221,18 @@ class RunLogsIT {
         assertEquals(8, stopped.body().get("log").get("bytes").asLong());
         assertError(uploadFor(run.id(), run.token()), 409, "wrong_state");
 
-        // uploaded with no content type at all, it still downloads as text: the link signs response-content-type
+        // lackey never reads an upload, so it claims no charset for it: it is served as bytes, whatever type it was
+        // uploaded with (the link signs response-content-type, so the upload's own type never reaches a browser)
         String stored = AWS.s3.headObject(h -> h.bucket(LocalAws.BUCKET).key(reference)).contentType();
         assertFalse(stored.startsWith("text/plain"), "the upload itself is not typed as text: " + stored);
         HttpResponse<String> download = HTTP.send(HttpRequest.newBuilder(URI.create(logOf(run.id()).header("location"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals("uploaded", download.body());
-        assertEquals("text/plain;charset=utf-8", contentType(download));
+        if (AWS.honoursResponseContentType()) {
+            assertEquals("application/octet-stream", contentType(download));
+        } else {
+            assertEquals(stored.replace(" ", "").toLowerCase(Locale.ROOT), contentType(download), "moto answers with the stored type");
+        }
     }
 
     @Test
@@ -235,9 +242,14 @@ class RunLogsIT {
         URI elsewhere = URI.create(url.replace("/logs/" + run.id() + "/", "/logs/" + run.id() + "/x"));
         HttpResponse<String> refused = HTTP.send(HttpRequest.newBuilder(elsewhere)
                 .PUT(HttpRequest.BodyPublishers.ofString("overwrite")).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(403, refused.statusCode(), refused.body());
-        assertEquals(0, AWS.s3.listObjectsV2(l -> l.bucket(LocalAws.BUCKET).prefix("logs/" + run.id() + "/")).keyCount(),
-                "nothing landed");
+        if (AWS.checksSignatures()) { // moto does not: RELIABILITY.md, "A second emulator"
+            assertEquals(403, refused.statusCode(), refused.body());
+            assertEquals(0, AWS.s3.listObjectsV2(l -> l.bucket(LocalAws.BUCKET).prefix("logs/" + run.id() + "/")).keyCount(),
+                    "nothing landed");
+        }
+        put(URI.create(url), "its own key");
+        assertEquals("its own key", AWS.s3.getObjectAsBytes(g -> g.bucket(LocalAws.BUCKET)
+                .key(url.substring(url.indexOf("/logs/") + 1, url.indexOf('?')))).asUtf8String(), "the link writes its own key");
     }
 
     /** The content type as sent, without the space a server may or may not put after the semicolon. */

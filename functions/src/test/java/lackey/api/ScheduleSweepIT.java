@@ -204,7 +204,7 @@ class ScheduleSweepIT {
     @Test
     void refusedEventsLeaveDispatchedRunsPendingAndSaySo() throws Exception {
         // One PutEvents batch of 6, tried 3 times: the bus refuses all 6, all 6 again, then the first 2.
-        AWS.bus.failNextEntries(6 + 6 + 2);
+        AWS.refuseNextEntries(6 + 6 + 2);
         Answer answer = SampleEvents.invoke(sweep, SampleEvents.http("schedule-sweep.json"));
         assertEquals(201, answer.status(), answer.rawBody());
         JsonNode body = answer.body();

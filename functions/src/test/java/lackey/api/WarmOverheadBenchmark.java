@@ -169,6 +169,18 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
+        public Optional<Run> recordLaunchFailure(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                                 int retries, java.time.Duration firstDelay) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
+        public Optional<Run> markLaunchFailedLost(RunId id, TokenHash launched, TokenHash revoked, Instant at, String reason,
+                                                  int retries, String lostReason) {
+            throw new UnsupportedOperationException("not measured");
+        }
+
+        @Override
         public java.util.List<Run> waitingFor(String awaitKey) {
             throw new UnsupportedOperationException("not measured");
         }
@@ -189,8 +201,8 @@ public final class WarmOverheadBenchmark {
         }
 
         @Override
-        public LogRef put(RunId id, String attempt, byte[] log) {
-            return new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length);
+        public LogRef put(RunId id, String attempt, byte[] log, boolean utf8) {
+            return new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length, Optional.empty(), utf8);
         }
 
         @Override

@@ -71,7 +71,7 @@ class PutEventsBatchesIT {
     @Test
     void refusedEntriesAreSentAgainUntilTaken() {
         RequestCounter.reset();
-        AWS.bus.failNextEntries(3);
+        AWS.refuseNextEntries(3);
         assertEquals(List.of(), events.publishAll(scheduled(10)));
         assertEquals(2, putEventsCalls(), "the batch, then its 3 refused entries");
     }

@@ -21,9 +21,9 @@ class ExchangeFolderTest {
     }
 
     @Test
-    void acceptsPlainNamesStrippedAndOnceEach() {
+    void acceptsPlainNamesExactlyAndOnceEach() {
         assertEquals(List.of("params.txt", "mesh v2.dat", ".hidden", "a.b"),
-                ExchangeFolder.names(List.of(" params.txt", "mesh v2.dat", "params.txt", ".hidden", "a.b")));
+                ExchangeFolder.names(List.of("params.txt", "mesh v2.dat", "params.txt", ".hidden", "a.b")));
         assertEquals(List.of(), ExchangeFolder.names(null));
         assertEquals(List.of(), ExchangeFolder.names(List.of()));
     }
@@ -31,15 +31,24 @@ class ExchangeFolderTest {
     @Test
     void refusesAnEmptyNameRatherThanSkippingIt() {
         // `inputs=` and `inputs=a,,b` in a form: a name of 0 characters is outside 1 to 200
-        for (List<String> names : List.of(List.of(""), List.of("a", "", "b"), List.of("  "))) {
+        for (List<String> names : List.of(List.of(""), List.of("a", "", "b"))) {
             InvalidInput refused = assertThrows(InvalidInput.class, () -> ExchangeFolder.names(names), names.toString());
             assertTrue(refused.getMessage().contains("1 to 200 characters"), refused.getMessage());
         }
     }
 
     @Test
+    void refusesANameWithWhitespaceAroundItRatherThanTrimmingIt() {
+        for (String name : List.of("  ", " params.txt", "params.txt ", "params.txt\n")) {
+            InvalidInput refused = assertThrows(InvalidInput.class, () -> ExchangeFolder.names(List.of(name)), name);
+            assertTrue(refused.getMessage().startsWith("input name"), refused.getMessage());
+        }
+    }
+
+    @Test
     void refusesSlashesDotDotControlCharactersAndLongNames() {
-        for (String bad : List.of("in/x", "..", ".", "a..b", "..\\x", "x\\y", "../out/x", "tab\tname", "a".repeat(201))) {
+        for (String bad : List.of("in/x", "..", ".", "a..b", "..\\x", "x\\y", "../out/x", "tab\tname", "nul\u0000",
+                "line\u2028break", "lone\ud800", "a".repeat(201))) {
             InvalidInput refused = assertThrows(InvalidInput.class, () -> ExchangeFolder.names(List.of(bad)), bad);
             assertTrue(refused.getMessage().startsWith("input name"), refused.getMessage());
         }

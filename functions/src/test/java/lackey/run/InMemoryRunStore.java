@@ -1,5 +1,6 @@
 package lackey.run;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -38,7 +39,7 @@ class InMemoryRunStore implements RunStore {
         Run next = new Run(r.id(), r.spec(), RunStatus.RUNNING, r.scheduledAt(), Optional.of(started),
                 Optional.of(receivedAt), r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(),
                 Optional.of(new Deadline(now.plus(timeouts.firstRunningWindow()), timeouts.firstRunningKind())),
-                r.interruption(), taskArn);
+                r.interruption(), taskArn).withLaunchFailures(r.launchFailures());
         endBy.put(id, now.plus(timeouts.maxDuration()));
         runs.put(id, new StoredRun(next, tokenHash));
         return Optional.of(next);
@@ -55,7 +56,7 @@ class InMemoryRunStore implements RunStore {
         Run r = stored.run();
         Run next = new Run(r.id(), r.spec(), report.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(),
                 Optional.of(stopped), Optional.of(receivedAt), report.exitCode(), log, r.heartbeat(), Optional.empty(),
-                r.interruption(), r.taskArn());
+                r.interruption(), r.taskArn()).withLaunchFailures(r.launchFailures());
         runs.put(id, new StoredRun(next, tokenHash));
         return Optional.of(next);
     }
@@ -71,9 +72,11 @@ class InMemoryRunStore implements RunStore {
                 .plus(r.spec().timeouts().heartbeatTimeoutOnceBeating());
         Deadline next = silence.isAfter(endBy.get(id)) ? new Deadline(endBy.get(id), DeadlineKind.MAX_DURATION)
                 : new Deadline(silence, DeadlineKind.HEARTBEAT);
+        long count = r.heartbeat().map(Heartbeat::count).orElse(0L) + 1;
+        Heartbeat counted = new Heartbeat(heartbeat.ts(), heartbeat.receivedAt(), heartbeat.progress(), heartbeat.message(), count);
         Run beating = new Run(r.id(), r.spec(), r.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(),
-                r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), Optional.of(heartbeat), Optional.of(next),
-                r.interruption(), r.taskArn());
+                r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), Optional.of(counted), Optional.of(next),
+                r.interruption(), r.taskArn()).withLaunchFailures(r.launchFailures());
         runs.put(id, new StoredRun(beating, tokenHash));
         return Optional.of(beating);
     }
@@ -111,7 +114,7 @@ class InMemoryRunStore implements RunStore {
         Run r = stored.run();
         Run lost = new Run(r.id(), withoutWait(r.spec()), RunStatus.LOST, r.scheduledAt(), r.started(), r.startedReceivedAt(),
                 r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
-                Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn());
+                Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn()).withLaunchFailures(r.launchFailures());
         runs.put(id, new StoredRun(lost, stored.tokenHash()));
         return Optional.of(lost);
     }
@@ -138,6 +141,46 @@ class InMemoryRunStore implements RunStore {
         return Optional.of(rotated);
     }
 
+    /** The delay before each run's next re-dispatch after a failed launch, as DynamoRunStore keeps it on the item. */
+    private final Map<RunId, Duration> launchBackoff = new ConcurrentHashMap<>();
+
+    @Override
+    public synchronized Optional<Run> recordLaunchFailure(RunId id, TokenHash launched, TokenHash revoked, Instant at,
+                                                         String reason, int retries, Duration firstDelay) {
+        StoredRun stored = runs.get(id);
+        int earlier = stored == null ? 0 : stored.run().launchFailures().map(LaunchFailures::count).orElse(0);
+        if (stored == null || !stored.tokenHash().equals(launched) || stored.run().status() != RunStatus.SCHEDULED
+                || earlier >= retries) {
+            return Optional.empty();
+        }
+        Duration backoff = launchBackoff.getOrDefault(id, firstDelay);
+        launchBackoff.put(id, backoff.multipliedBy(2));
+        Run next = stored.run()
+                .withDeadline(Optional.of(new Deadline(at.truncatedTo(ChronoUnit.SECONDS).plus(backoff), DeadlineKind.DISPATCH)))
+                .withLaunchFailures(Optional.of(new LaunchFailures(earlier + 1, at, reason)));
+        runs.put(id, new StoredRun(next, revoked));
+        return Optional.of(next);
+    }
+
+    @Override
+    public synchronized Optional<Run> markLaunchFailedLost(RunId id, TokenHash launched, TokenHash revoked, Instant at,
+                                                          String reason, int retries, String lostReason) {
+        StoredRun stored = runs.get(id);
+        int earlier = stored == null ? 0 : stored.run().launchFailures().map(LaunchFailures::count).orElse(0);
+        if (stored == null || !stored.tokenHash().equals(launched) || stored.run().status() != RunStatus.SCHEDULED
+                || earlier < retries) {
+            return Optional.empty();
+        }
+        Run r = stored.run();
+        Run lost = new Run(r.id(), withoutWait(r.spec()), RunStatus.LOST, r.scheduledAt(), r.started(), r.startedReceivedAt(),
+                r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
+                Optional.of(new Interruption(at, lostReason, Optional.empty())), r.taskArn(), r.outputs(),
+                Optional.of(new LaunchFailures(earlier + 1, at, reason)));
+        launchBackoff.remove(id);
+        runs.put(id, new StoredRun(lost, revoked));
+        return Optional.of(lost);
+    }
+
     @Override
     public synchronized List<Run> waitingFor(String awaitKey) {
         return runs.values().stream().map(StoredRun::run)
@@ -155,7 +198,7 @@ class InMemoryRunStore implements RunStore {
         Run r = stored.run();
         Run next = new Run(r.id(), withoutWait(r.spec()), r.status(), r.scheduledAt(), r.started(), r.startedReceivedAt(), r.stopped(),
                 r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), r.deadline(), r.interruption(), r.taskArn(),
-                r.outputs());
+                r.outputs(), r.launchFailures());
         runs.put(id, new StoredRun(next, tokenHash));
         return Optional.of(next);
     }
@@ -169,7 +212,7 @@ class InMemoryRunStore implements RunStore {
         Run r = stored.run();
         Run cancelled = new Run(r.id(), withoutWait(r.spec()), RunStatus.CANCELLED, r.scheduledAt(), r.started(), r.startedReceivedAt(),
                 r.stopped(), r.stoppedReceivedAt(), r.exitCode(), r.log(), r.heartbeat(), Optional.empty(),
-                Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn());
+                Optional.of(new Interruption(now, reason, Optional.empty())), r.taskArn()).withLaunchFailures(r.launchFailures());
         runs.put(id, new StoredRun(cancelled, stored.tokenHash()));
         return Optional.of(cancelled);
     }

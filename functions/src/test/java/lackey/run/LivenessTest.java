@@ -117,7 +117,7 @@ class LivenessTest {
         runs.start(run.run().id(), run.token(), new ClientTime(now()));
         clock.advance(Duration.ofSeconds(11));
         runs.sweep(100);
-        var late = runs.stop(run.run().id(), run.token(), new ClientTime(now()), StopReport.parse(null, "0"), Optional.of("late log"));
+        var late = runs.stop(run.run().id(), run.token(), new ClientTime(now()), StopReport.parse(null, "0"), RecordingPorts.log("late log"));
         assertEquals(RunStatus.LOST, late.run().status());
         assertEquals(Optional.of(RunStatus.FINISHED), late.run().interruption().orElseThrow().reportedStatus());
         assertTrue(late.run().log().isPresent(), "the late log is kept");

@@ -29,14 +29,19 @@ final class RecordingPorts {
         }
     }
 
+    /** A log sent inline with a stop: the bytes of {@code text} in UTF-8. */
+    static Optional<byte[]> log(String text) {
+        return Optional.of(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     static final class Logs implements LogStore {
         final List<LogRef> stored = new ArrayList<>();
         final List<String> texts = new ArrayList<>();
         final List<LogRef> discarded = new ArrayList<>();
 
         @Override
-        public LogRef put(RunId id, String attempt, byte[] log) {
-            var ref = new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length);
+        public LogRef put(RunId id, String attempt, byte[] log, boolean utf8) {
+            var ref = new LogRef("mem://logs/" + id + "/" + attempt + ".log", log.length, Optional.empty(), utf8);
             stored.add(ref);
             texts.add(new String(log, StandardCharsets.UTF_8));
             return ref;
@@ -44,7 +49,8 @@ final class RecordingPorts {
 
         @Override
         public void discard(LogRef log) {
-            discarded.add(new LogRef(log.location(), log.bytes())); // as put returned it: the core adds the digest
+            // as put returned it: the core adds the digest
+            discarded.add(new LogRef(log.location(), log.bytes(), Optional.empty(), log.utf8()));
         }
 
         /** Logs the simulation "uploaded", by reference, with their sizes. */

@@ -48,7 +48,8 @@ class RetriesTest {
     }
 
     private RunLifecycle.Transition stop(RunLifecycle.Scheduled run, ClientTime ts, String exit, Optional<String> log) {
-        return runs.stop(run.run().id(), run.token(), ts, StopReport.parse(null, exit), log);
+        return runs.stop(run.run().id(), run.token(), ts, StopReport.parse(null, exit),
+                log.map(text -> text.getBytes(StandardCharsets.UTF_8)));
     }
 
     private List<String> published() {
@@ -68,7 +69,7 @@ class RetriesTest {
         clock.advance(Duration.ofSeconds(3));
         store.reads = 0;
 
-        var retried = runs.start(run.run().id(), run.token(), new ClientTime(1369312595), Optional.of(" " + TASK + " "));
+        var retried = runs.start(run.run().id(), run.token(), new ClientTime(1369312595), Optional.of(TASK));
 
         assertEquals(first.run(), retried.run(), "the same run, the first call's receive time and deadline included");
         assertTrue(retried.repeated());
@@ -144,7 +145,7 @@ class RetriesTest {
         assertThrows(WrongToken.class, () -> runs.start(run.run().id(), Token.generate(), startedAt));
         stop(run, now(), null, Optional.of("log"));
         assertThrows(WrongToken.class, () -> runs.stop(run.run().id(), Token.generate(), now(), StopReport.parse(null, null),
-                Optional.of("log")));
+                RecordingPorts.log("log")));
     }
 
     // ---- stop, inline log
@@ -225,7 +226,7 @@ class RetriesTest {
                 Optional.empty(), Optional.of(another)));
         assertTrue(refused.getMessage().endsWith("differs from this one: another upload"), refused.getMessage());
         var inline = assertThrows(WrongState.class, () -> runs.stop(run.run().id(), run.token(), ts, StopReport.parse(null, "0"),
-                Optional.of("inline"), Optional.empty()));
+                RecordingPorts.log("inline"), Optional.empty()));
         assertTrue(inline.getMessage().endsWith("differs from this one: a log sent inline instead of an upload"), inline.getMessage());
         assertEquals(logs.stored, logs.discarded, "only the inline copy is removed: uploads are the simulation's files");
         assertEquals(List.of("Run Scheduled", "Run Started", "Run Stopped"), published());
@@ -286,9 +287,9 @@ class RetriesTest {
         lifecycle.sweep(100);
         ClientTime ts = now();
         // the same late stop arrives twice at once: the other one records itself between our read and our write
-        racing.before = () -> lifecycle.stop(run.run().id(), run.token(), ts, StopReport.parse(null, "0"), Optional.of("log"));
+        racing.before = () -> lifecycle.stop(run.run().id(), run.token(), ts, StopReport.parse(null, "0"), RecordingPorts.log("log"));
 
-        var ours = lifecycle.stop(run.run().id(), run.token(), ts, StopReport.parse(null, "0"), Optional.of("log"));
+        var ours = lifecycle.stop(run.run().id(), run.token(), ts, StopReport.parse(null, "0"), RecordingPorts.log("log"));
 
         assertTrue(ours.repeated(), "the loser answers as the winner did");
         assertEquals(lifecycle.get(run.run().id()), ours.run());
@@ -305,14 +306,17 @@ class RetriesTest {
         var first = runs.cancel(run.run().id(), Optional.of("wrong mesh"));
         clock.advance(Duration.ofSeconds(4));
 
-        var retried = runs.cancel(run.run().id(), Optional.of(" wrong mesh "));
+        var retried = runs.cancel(run.run().id(), Optional.of("wrong mesh"));
 
         assertEquals(first.run(), retried.run(), "cancelledAt is the first call's");
         assertTrue(retried.repeated());
         assertEquals(List.of("Run Scheduled", "Run Started", "Run Cancelled"), published(), "the task is stopped once");
         var defaulted = running();
         var byDefault = runs.cancel(defaulted.run().id(), Optional.empty());
-        assertEquals(byDefault.run(), runs.cancel(defaulted.run().id(), Optional.of("  ")).run(), "a blank reason is no reason");
+        assertEquals(byDefault.run(), runs.cancel(defaulted.run().id(), Optional.of("cancelled by an operator")).run(),
+                "no reason is the default reason");
+        assertThrows(InvalidInput.class, () -> runs.cancel(defaulted.run().id(), Optional.of(" wrong mesh ")),
+                "a reason is kept exactly, so one with spaces around it is refused rather than trimmed");
     }
 
     @Test

@@ -51,7 +51,7 @@ class RunLifecycleTest {
         var scheduled = runs.schedule(tracked("seed"));
         runs.start(scheduled.run().id(), scheduled.token(), new ClientTime(1369312595));
         var stopped = runs.stop(scheduled.run().id(), scheduled.token(), new ClientTime(1369322595),
-                StopReport.parse(null, null), Optional.of("asdf 123"));
+                StopReport.parse(null, null), RecordingPorts.log("asdf 123"));
         assertEquals(RunStatus.FINISHED, stopped.run().status());
         assertEquals(10000, stopped.run().duration().orElseThrow().toSeconds());
         assertEquals(List.of("asdf 123"), logs.texts);
@@ -86,7 +86,7 @@ class RunLifecycleTest {
         var scheduled = runs.schedule(tracked("seed"));
         runs.start(scheduled.run().id(), scheduled.token(), new ClientTime(1000));
         assertThrows(InvalidInput.class, () -> runs.stop(scheduled.run().id(), scheduled.token(),
-                new ClientTime(999), StopReport.parse(null, null), Optional.of("log")));
+                new ClientTime(999), StopReport.parse(null, null), RecordingPorts.log("log")));
         assertEquals(logs.stored, logs.discarded);
         assertEquals(RunStatus.RUNNING, runs.get(scheduled.run().id()).status());
     }
@@ -114,7 +114,7 @@ class RunLifecycleTest {
         runs.start(scheduled.run().id(), scheduled.token(), new ClientTime(1));
         String huge = "é".repeat(RunLifecycle.MAX_INLINE_LOG_BYTES / 2 + 1); // 2 bytes each in UTF-8
         assertThrows(TooLarge.class, () -> runs.stop(scheduled.run().id(), scheduled.token(), new ClientTime(2),
-                StopReport.parse(null, null), Optional.of(huge)));
+                StopReport.parse(null, null), RecordingPorts.log(huge)));
         assertTrue(logs.stored.isEmpty());
     }
 

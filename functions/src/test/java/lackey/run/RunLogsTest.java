@@ -135,7 +135,7 @@ class RunLogsTest {
         var run = running();
         String reference = uploadOf(run, 10);
         assertThrows(InvalidInput.class, () -> runs.stop(run.run().id(), run.token(), now(), StopReport.parse(null, null),
-                Optional.of("inline"), Optional.of(reference)));
+                RecordingPorts.log("inline"), Optional.of(reference)));
         assertEquals(List.of(), logs.stored);
         assertEquals(List.of(), logs.lookedUp);
         assertEquals(RunStatus.RUNNING, runs.get(run.run().id()).status());
@@ -176,7 +176,7 @@ class RunLogsTest {
     @Test
     void downloadLinkSignsTheStoredLogForFifteenMinutes() {
         var run = running();
-        runs.stop(run.run().id(), run.token(), now(), StopReport.parse(null, null), Optional.of("asdf 123"));
+        runs.stop(run.run().id(), run.token(), now(), StopReport.parse(null, null), RecordingPorts.log("asdf 123"));
         var link = runLogs.download(run.run().id());
         String location = logs.stored.getFirst().location();
         assertEquals(URI.create("https://signed.example/get/" + location.replace("://", "/")), link.url());

@@ -34,11 +34,11 @@ class RunQueryTest {
 
     @Test
     void readsEveryFilter() {
-        RunQuery query = RunQuery.fromParameters(Map.of("status", "running", "name", "sweep-", "tag", " gpu ",
+        RunQuery query = RunQuery.fromParameters(Map.of("status", "RUNNING", "name", "sweep-", "tag", "gpu",
                 "from", "2026-11-27T18:00:00Z", "to", Long.toString(T.getEpochSecond() + 3600), "limit", "1000"));
-        assertEquals(Optional.of(RunStatus.RUNNING), query.status(), "status is read whatever its case");
+        assertEquals(Optional.of(RunStatus.RUNNING), query.status());
         assertEquals(Optional.of("sweep-"), query.namePrefix(), "a name prefix is kept as given");
-        assertEquals(Optional.of("gpu"), query.tag(), "tags are stored stripped, so the filter is too");
+        assertEquals(Optional.of("gpu"), query.tag());
         assertEquals(Optional.of(T), query.from());
         assertEquals(Optional.of(T.plusSeconds(3600)), query.to(), "unix seconds");
         assertEquals(1000, query.limit());
@@ -46,9 +46,41 @@ class RunQueryTest {
     }
 
     @Test
-    void acceptsInstantsWithAnOffsetEvenWhenTheQueryStringTurnedThePlusIntoASpace() {
+    void acceptsInstantsWithAnOffsetButNotAPlusTheQueryStringTurnedIntoASpace() {
         assertEquals(Optional.of(T), RunQuery.fromParameters(Map.of("from", "2026-11-27T20:00:00+02:00")).from());
-        assertEquals(Optional.of(T), RunQuery.fromParameters(Map.of("from", "2026-11-27T20:00:00 02:00")).from());
+        InvalidInput space = assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("from", "2026-11-27T20:00:00 02:00")));
+        assertTrue(space.getMessage().contains("%2B"), space.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"running", " RUNNING", "RUNNING ", "Running"})
+    void readsAStatusExactlyAsTheApiWritesIt(String status) {
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("status", status)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\uFF15", "05", "+5", " 5", "5 ", "\u0665"})
+    void readsALimitOnlyInTheOneFormOfWholeNumbers(String limit) {
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("limit", limit)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"0123", "+1764000000", " 1764000000", "1764000000 ", "\uFF11\uFF17\uFF16\uFF14\uFF10\uFF10\uFF10\uFF10\uFF10\uFF10"})
+    void readsUnixSecondsOnlyInTheOneFormOfWholeNumbers(String from) {
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("from", from)));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {" gpu", "gpu ", "g\u0000pu", "gp\nu"})
+    void takesATagFilterExactlyAsTagsAreKept(String tag) {
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("tag", tag)));
+    }
+
+    @Test
+    void takesANamePrefixThatEndsInASpaceButNoControlCharacters() {
+        assertEquals(Optional.of("my "), RunQuery.fromParameters(Map.of("name", "my ")).namePrefix());
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("name", "my\n")));
+        assertThrows(InvalidInput.class, () -> RunQuery.fromParameters(Map.of("name", " my")));
     }
 
     @ParameterizedTest

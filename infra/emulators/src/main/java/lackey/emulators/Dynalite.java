@@ -84,6 +84,19 @@ public final class Dynalite implements AutoCloseable {
         return process.logFile();
     }
 
+    /**
+     * Kills the process at once (SIGKILL), as a crash would; its data folder stays, and a new one started on
+     * the same folder and port takes over where it left off.
+     */
+    public void kill() {
+        process.kill();
+    }
+
+    /** The emulator's process. */
+    public ProcessHandle processHandle() {
+        return process.handle();
+    }
+
     /** Stops dynalite and waits for it to exit; its data folder, if any, stays. */
     @Override
     public void close() {

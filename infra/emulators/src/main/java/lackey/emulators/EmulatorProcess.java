@@ -53,6 +53,7 @@ final class EmulatorProcess implements AutoCloseable {
     private final Path logFile;
     private final Thread shutdownHook;
     private boolean closed;
+    private boolean killed;
 
     private EmulatorProcess(String name, int port, Process process, Path scratchDir, Path logFile, Thread shutdownHook) {
         this.name = name;
@@ -189,7 +190,7 @@ final class EmulatorProcess implements AutoCloseable {
         closed = true;
         // Ctrl-C in a terminal signals the whole process group, so the child may have exited on
         // SIGINT or SIGTERM just before us: that is a normal stop, not a crash worth reporting.
-        boolean diedOnItsOwn = !process.isAlive() && process.exitValue() != 130 && process.exitValue() != 143;
+        boolean diedOnItsOwn = !killed && !process.isAlive() && process.exitValue() != 130 && process.exitValue() != 143;
         stopProcess();
         if (diedOnItsOwn) {
             System.err.println("lackey: " + name + " had already exited with code " + process.exitValue()
@@ -197,6 +198,27 @@ final class EmulatorProcess implements AutoCloseable {
         } else {
             deleteRecursively(scratchDir);
         }
+    }
+
+    /**
+     * Kills the process at once (SIGKILL), as a crash would: no clean shutdown, no flush. Its data, if any,
+     * stays where it is; {@link #close()} afterwards only tidies up.
+     */
+    synchronized void kill() {
+        killed = true;
+        List<ProcessHandle> descendants = process.descendants().toList();
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        try {
+            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The process, for tests that look at it. */
+    ProcessHandle handle() {
+        return process.toHandle();
     }
 
     private void stopProcess() {

@@ -72,6 +72,7 @@ public final class LocalEventBus implements AutoCloseable {
     private final Map<String, RuleSet> ruleSetsByBus = new ConcurrentHashMap<>();
     private final List<String> acceptedEvents = new ArrayList<>();
     private final AtomicInteger entriesToFail = new AtomicInteger();
+    private final Map<String, AtomicInteger> toDeliverTwice = new ConcurrentHashMap<>();
     private final Object deliveriesLock = new Object();
     private int deliveriesInFlight;
 
@@ -160,6 +161,17 @@ public final class LocalEventBus implements AutoCloseable {
             throw new IllegalArgumentException("n must not be negative: " + n);
         }
         entriesToFail.set(n);
+    }
+
+    /**
+     * Fault injection for tests of at-least-once delivery: the next {@code n} accepted events of this detail-type
+     * reach each of their targets twice, as EventBridge may now and then deliver an event more than once.
+     */
+    public void deliverTwice(String detailType, int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("n must not be negative: " + n);
+        }
+        toDeliverTwice.put(detailType, new AtomicInteger(n));
     }
 
     /**
@@ -365,8 +377,12 @@ public final class LocalEventBus implements AutoCloseable {
         }
         RuleSet rules = ruleSetsByBus.get(busName);
         if (rules != null) {
+            AtomicInteger twice = toDeliverTwice.get(detailType);
+            int deliveries = twice != null && twice.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 2 : 1;
             for (Subscription subscription : rules.matching(eventJson)) {
-                deliver(subscription, eventId, eventJson);
+                for (int i = 0; i < deliveries; i++) {
+                    deliver(subscription, eventId, eventJson);
+                }
             }
         }
         return eventId;

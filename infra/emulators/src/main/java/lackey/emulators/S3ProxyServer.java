@@ -194,6 +194,19 @@ public final class S3ProxyServer implements AutoCloseable {
         return process.logFile();
     }
 
+    /**
+     * Kills the process at once (SIGKILL), as a crash would; its data folder stays, and a new one started on
+     * the same folder and port takes over where it left off.
+     */
+    public void kill() {
+        process.kill();
+    }
+
+    /** The emulator's process. */
+    public ProcessHandle processHandle() {
+        return process.handle();
+    }
+
     /** Stops S3Proxy and waits for it to exit; the base folder and its buckets stay. */
     @Override
     public void close() {

@@ -157,7 +157,8 @@ public final class TrainingRun implements AutoCloseable {
     static final java.util.Set<String> TRAINED = java.util.Set.of("ScheduleRunFunction", "StartRunFunction",
             "HeartbeatRunFunction", "OutputUploadFunction", "InputUploadFunction", "ListRunsFunction", "LogUploadFunction",
             "StopRunFunction", "GetRunFunction", "GetRunLogFunction", "ListRunFilesFunction", "CancelRunFunction",
-            "StopSimulationFunction", "RecordOutputFunction", "RecurringRunFunction", "ScheduleSweepFunction", "SweepRunsFunction");
+            "StopSimulationFunction", "RecordOutputFunction", "RecurringRunFunction", "ScheduleSweepFunction", "SweepRunsFunction",
+            "RecordLaunchFailureFunction");
 
     /** The training requests, in the order of a run's life. */
     private final class Scenario {
@@ -175,7 +176,15 @@ public final class TrainingRun implements AutoCloseable {
             long id = first.path("id").asLong();
             String token = first.path("token").asText();
             JsonNode second = body(call("ScheduleRunFunction", event("schedule-run-json.json", 0, null)));
+            JsonNode third = body(call("ScheduleRunFunction", event("schedule-run-form.json", 0, null)));
             done("ScheduleRunFunction");
+            // The third run's launch fails: recorded from ECS's task state change, then the same launch's dead
+            // letter finds its token revoked (the read that says why).
+            long failed = third.path("id").asLong();
+            String failedToken = third.path("token").asText();
+            call("RecordLaunchFailureFunction", launchFailure("ecs-task-failed-to-start.json", failed, failedToken));
+            call("RecordLaunchFailureFunction", launchFailure("dispatch-dead-letter.json", failed, failedToken));
+            done("RecordLaunchFailureFunction");
             call("StartRunFunction", event("start-run.json", id, token));
             done("StartRunFunction");
             call("HeartbeatRunFunction", event("heartbeat-run.json", id, token));
@@ -258,6 +267,30 @@ public final class TrainingRun implements AutoCloseable {
      */
     public byte[] event(String file, long id, String token) throws IOException {
         return forRun(JSON.readTree(root.resolve("events").resolve(file).toFile()), id, token);
+    }
+
+    /**
+     * A launch failure's sample event from {@code events/} (an ECS task state change, or an SQS batch of dispatch dead
+     * letters) about run {@code id} launched with {@code token}: the container's environment, or the dead "Run
+     * Scheduled" event's detail, rewritten.
+     */
+    byte[] launchFailure(String file, long id, String token) throws IOException {
+        ObjectNode event = (ObjectNode) JSON.readTree(root.resolve("events").resolve(file).toFile());
+        for (JsonNode container : event.path("detail").path("overrides").path("containerOverrides")) {
+            for (JsonNode variable : container.path("environment")) {
+                switch (variable.path("name").asText()) {
+                    case "LACKEY_RUN_ID" -> ((ObjectNode) variable).put("value", Long.toString(id));
+                    case "LACKEY_RUN_TOKEN" -> ((ObjectNode) variable).put("value", token);
+                    default -> { }
+                }
+            }
+        }
+        for (JsonNode record : event.path("Records")) {
+            ObjectNode dead = (ObjectNode) JSON.readTree(record.path("body").asText());
+            ((ObjectNode) dead.path("detail")).put("id", id).put("token", token);
+            ((ObjectNode) record).put("body", JSON.writeValueAsString(dead));
+        }
+        return JSON.writeValueAsBytes(event);
     }
 
     /** An HTTP API event of the sample events rewritten for run {@code id} and {@code token} (0 and null: as it is). */

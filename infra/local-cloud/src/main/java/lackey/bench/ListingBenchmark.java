@@ -120,7 +120,8 @@ public final class ListingBenchmark {
         Files.deleteIfExists(cloudLog);
     }
 
-    private static PrintStream withoutReportLines(PrintStream err) {
+    /** {@code err} without the REPORT line a function host prints per call. */
+    static PrintStream withoutReportLines(PrintStream err) {
         return new PrintStream(new OutputStream() {
             private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 

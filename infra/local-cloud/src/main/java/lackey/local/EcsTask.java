@@ -36,6 +36,7 @@ final class EcsTask {
     private final String image;
     private final String startedBy;
     private final String runId;
+    private final ObjectNode overrides;
     private final Instant createdAt;
 
     // guarded by this
@@ -47,6 +48,7 @@ final class EcsTask {
     private String stopCode;
     private String stoppedReason;
     private Integer exitCode;
+    private String containerReason;
     private ProcessHandle process;
     private long version = 1;
 
@@ -60,11 +62,20 @@ final class EcsTask {
      * @param image             the container's image (reported only: locally the command runs as a process)
      * @param startedBy         who started it, as ECS records it ({@code events-rule/<rule name>})
      * @param runId             the run the task is for
+     * @param overrides         RunTask's {@code overrides} ({@code containerOverrides}: command, environment), as the
+     *                          task's state change events show them
      */
     record Definition(String clusterArn, String taskDefinitionArn, String launchType, String containerName,
-                      String image, String startedBy, String runId) {
+                      String image, String startedBy, String runId, ObjectNode overrides) {
+
+        /** A task without overrides. */
+        Definition(String clusterArn, String taskDefinitionArn, String launchType, String containerName,
+                   String image, String startedBy, String runId) {
+            this(clusterArn, taskDefinitionArn, launchType, containerName, image, startedBy, runId, null);
+        }
 
         Definition {
+            overrides = overrides == null ? NODES.objectNode() : overrides.deepCopy();
             Objects.requireNonNull(clusterArn, "clusterArn");
             Objects.requireNonNull(taskDefinitionArn, "taskDefinitionArn");
             Objects.requireNonNull(containerName, "containerName");
@@ -90,6 +101,7 @@ final class EcsTask {
         this.image = definition.image();
         this.startedBy = definition.startedBy();
         this.runId = definition.runId();
+        this.overrides = definition.overrides();
         this.createdAt = createdAt;
     }
 
@@ -185,12 +197,13 @@ final class EcsTask {
         return desiredStatus.equals(STOPPED);
     }
 
-    /** Its command could not be started. */
-    synchronized void failedToStart(String why, Instant now) {
+    /** Its container could not be started, for {@code reason} (as ECS words it, e.g. {@code CannotPullContainerError: …}). */
+    synchronized void failedToStart(String reason, Instant now) {
         lastStatus = STOPPED;
         desiredStatus = STOPPED;
         stopCode = "TaskFailedToStart";
-        stoppedReason = "CannotStartContainerError: " + why;
+        stoppedReason = reason;
+        containerReason = reason;
         stoppingAt = stoppingAt == null ? now : stoppingAt;
         stoppedAt = now;
         version++;
@@ -258,8 +271,70 @@ final class EcsTask {
         if (exitCode != null) {
             container.put("exitCode", exitCode);
         }
+        if (containerReason != null) {
+            container.put("reason", containerReason);
+        }
         container.put("runtimeId", runtimeId());
         return task;
+    }
+
+    /**
+     * The detail of the "ECS Task State Change" event ECS sends for the task as it is now: the Task of the API, with
+     * ISO-8601 times as the event has them, and RunTask's overrides (the container's environment, a run's token among
+     * it, as on AWS).
+     */
+    synchronized ObjectNode eventDetailJson() {
+        ObjectNode detail = NODES.objectNode();
+        detail.putArray("attachments");
+        detail.put("clusterArn", clusterArn);
+        ObjectNode container = detail.putArray("containers").addObject();
+        container.put("containerArn", containerArn);
+        container.put("lastStatus", lastStatus);
+        container.put("name", containerName);
+        container.put("image", image);
+        container.put("taskArn", arn);
+        if (exitCode != null) {
+            container.put("exitCode", exitCode);
+        }
+        if (containerReason != null) {
+            container.put("reason", containerReason);
+        }
+        container.put("runtimeId", runtimeId());
+        detail.put("createdAt", isoTime(createdAt));
+        detail.put("launchType", launchType);
+        detail.put("desiredStatus", desiredStatus);
+        detail.put("group", "family:" + family);
+        detail.put("lastStatus", lastStatus);
+        detail.set("overrides", overrides.deepCopy());
+        putIsoTime(detail, "startedAt", startedAt);
+        if (!startedBy.isEmpty()) {
+            detail.put("startedBy", startedBy);
+        }
+        if (stopCode != null) {
+            detail.put("stopCode", stopCode);
+            detail.put("stoppedReason", stoppedReason);
+        }
+        putIsoTime(detail, "stoppingAt", stoppingAt);
+        putIsoTime(detail, "stoppedAt", stoppedAt);
+        detail.put("taskArn", arn);
+        detail.put("taskDefinitionArn", taskDefinitionArn);
+        detail.put("updatedAt", isoTime(stoppedAt != null ? stoppedAt : startedAt != null ? startedAt : createdAt));
+        detail.put("version", version);
+        return detail;
+    }
+
+    // The events' times: ISO-8601 UTC to the millisecond, always three digits ({@code 2020-01-23T17:57:58.103Z}).
+    private static final java.time.format.DateTimeFormatter ISO_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private static String isoTime(Instant instant) {
+        return ISO_TIME.format(instant);
+    }
+
+    private static void putIsoTime(ObjectNode node, String field, Instant instant) {
+        if (instant != null) {
+            node.put(field, isoTime(instant));
+        }
     }
 
     /** {@code GET ${ECS_CONTAINER_METADATA_URI_V4}/task}: the task and its containers. */

@@ -169,15 +169,27 @@ final class FunctionHosts implements AutoCloseable {
 
     /** Invokes {@code functionName} asynchronously (Event), as EventBridge and schedules do. */
     void invokeAsync(String functionName, byte[] event) {
+        invokeAsync(functionName, event, why -> System.err.println("[lambda] async invocation of " + functionName
+                + " failed: " + why));
+    }
+
+    /**
+     * Invokes {@code functionName} asynchronously (Event); {@code undelivered} hears why when the event did not reach
+     * the function (its host could not be reached, or the Invoke API refused it), as EventBridge would see a failed
+     * delivery. A function that ran and failed is Lambda's to report, not a failed delivery: it is logged.
+     */
+    void invokeAsync(String functionName, byte[] event, java.util.function.Consumer<String> undelivered) {
         Thread.ofVirtual().name("event-" + functionName).start(() -> {
             try {
                 Invocation result = invoke(functionName, event);
                 if (result.functionError().isPresent()) {
                     System.err.println("[lambda] async invocation of " + functionName + " failed: "
                             + new String(result.payload(), StandardCharsets.UTF_8));
+                } else if (result.status() != 200) {
+                    undelivered.accept("the Invoke API answered " + result.status());
                 }
             } catch (RuntimeException e) {
-                System.err.println("[lambda] async invocation of " + functionName + " failed: " + e.getMessage());
+                undelivered.accept(e.getMessage());
             }
         });
     }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -120,7 +123,9 @@ final class HttpApiEvents {
         context.put("timeEpoch", stage.time().toEpochMilli());
 
         boolean hasBody = request.body().length > 0;
-        boolean text = isText(headers.get("content-type"));
+        // A text body travels as a JSON string, which holds text only: bytes that are not UTF-8 would arrive
+        // repaired (U+FFFD), so they go base64-encoded, and the function sees what the client sent.
+        boolean text = isText(headers.get("content-type")) && isUtf8(request.body());
         if (hasBody) {
             event.put("body", text ? new String(request.body(), StandardCharsets.UTF_8)
                     : Base64.getEncoder().encodeToString(request.body()));
@@ -142,6 +147,16 @@ final class HttpApiEvents {
         return type.startsWith("text/") || type.equals("application/json");
     }
 
+    private static boolean isUtf8(byte[] body) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
     /** Query parameters with values decoded; a repeated name's values joined with commas, as payload 2.0 does. */
     static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -153,11 +168,20 @@ final class HttpApiEvents {
                 continue;
             }
             int equals = pair.indexOf('=');
-            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
-            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            String name = decodedOrRaw(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decodedOrRaw(pair.substring(equals + 1));
             parameters.merge(name, value, (a, b) -> a + "," + b);
         }
         return parameters;
+    }
+
+    // A malformed %-escape stays as sent: the function reads rawQueryString and answers it, not the gateway.
+    private static String decodedOrRaw(String text) {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return text;
+        }
     }
 
     /**

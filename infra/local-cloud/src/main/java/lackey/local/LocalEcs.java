@@ -21,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.Deque;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import lackey.local.template.ClusterDefinition;
@@ -56,12 +59,16 @@ final class LocalEcs implements AutoCloseable {
     private final Simulations simulations;
     private final PrintStream log;
     private final Map<String, EcsTask> tasks = new ConcurrentHashMap<>();
+    private final Consumer<EcsTask> stateChanges;
+    private final Deque<String> failNextStarts = new ConcurrentLinkedDeque<>();
 
-    private LocalEcs(HttpServer server, List<ClusterDefinition> clusters, Simulations simulations, PrintStream log) {
+    private LocalEcs(HttpServer server, List<ClusterDefinition> clusters, Simulations simulations, PrintStream log,
+                     Consumer<EcsTask> stateChanges) {
         this.server = server;
         this.clusters = List.copyOf(clusters);
         this.simulations = simulations;
         this.log = log;
+        this.stateChanges = stateChanges;
     }
 
     /**
@@ -78,9 +85,18 @@ final class LocalEcs implements AutoCloseable {
         return HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 64);
     }
 
-    /** Starts serving the ECS API and the task metadata on a server from {@link #bind(int)}. */
+    /** Starts serving the ECS API and the task metadata on a server from {@link #bind(int)}; tasks change state unheard. */
     static LocalEcs start(HttpServer server, List<ClusterDefinition> clusters, Simulations simulations, PrintStream log) {
-        LocalEcs ecs = new LocalEcs(server, clusters, simulations, log);
+        return start(server, clusters, simulations, log, task -> { });
+    }
+
+    /**
+     * Starts serving as {@link #start(HttpServer, List, Simulations, PrintStream)} does; {@code stateChanges} hears of
+     * each task whose status changed (RUNNING, STOPPED), as ECS sends "ECS Task State Change" events.
+     */
+    static LocalEcs start(HttpServer server, List<ClusterDefinition> clusters, Simulations simulations, PrintStream log,
+                          Consumer<EcsTask> stateChanges) {
+        LocalEcs ecs = new LocalEcs(server, clusters, simulations, log, stateChanges);
         server.setExecutor(ecs.executor);
         server.createContext("/", ecs::serveApi);
         server.createContext(METADATA_PATH, ecs::serveMetadata);
@@ -103,26 +119,74 @@ final class LocalEcs implements AutoCloseable {
     }
 
     /**
+     * Fault injection, for tests of failed launches: the next {@code count} tasks stop before their container starts,
+     * with stop code {@code TaskFailedToStart} and {@code stoppedReason} (for example
+     * {@code CannotPullContainerError: …}), as ECS stops a task whose image cannot be pulled.
+     */
+    void failNextTasks(int count, String stoppedReason) {
+        for (int i = 0; i < count; i++) {
+            failNextStarts.add(stoppedReason);
+        }
+    }
+
+    /**
+     * RunTask with a {@code NetworkConfiguration.AwsVpcConfiguration} (as a Fargate task has): its subnets and security
+     * groups must look like subnet and security group ids, else ECS refuses the call as it refuses an id that does not
+     * exist. None at all is fine locally: there is no VPC to choose from.
+     *
+     * @throws RunTaskRefused as ECS would answer
+     */
+    EcsTask runTask(EcsTask.Definition definition, JsonNode awsvpcConfiguration, List<String> command,
+                    Map<String, String> environment) {
+        for (JsonNode subnet : awsvpcConfiguration.path("Subnets")) {
+            if (!subnet.asText().matches("subnet-([0-9a-f]{8}|[0-9a-f]{17})")) {
+                throw new RunTaskRefused("InvalidParameterException", "Error retrieving subnet information for ["
+                        + subnet.asText() + "]: The subnet ID '" + subnet.asText() + "' is malformed (ECS)");
+            }
+        }
+        for (JsonNode group : awsvpcConfiguration.path("SecurityGroups")) {
+            if (!group.asText().matches("sg-([0-9a-f]{8}|[0-9a-f]{17})")) {
+                throw new RunTaskRefused("InvalidParameterException", "Error retrieving security group information for ["
+                        + group.asText() + "]: The security group '" + group.asText() + "' does not exist (ECS)");
+            }
+        }
+        return runTask(definition, command, environment);
+    }
+
+    /**
      * RunTask, locally: registers a task, then runs {@code command} as its process, with {@code environment}
-     * and the task's {@code ECS_CONTAINER_METADATA_URI_V4}. When the process cannot start, the task is STOPPED
-     * with stop code {@code TaskFailedToStart}.
+     * and the task's {@code ECS_CONTAINER_METADATA_URI_V4}. When the process cannot start (or {@link #failNextTasks}
+     * said so), the task is STOPPED with stop code {@code TaskFailedToStart}.
      */
     EcsTask runTask(EcsTask.Definition definition, List<String> command, Map<String, String> environment) {
         Instant now = Instant.now();
         tasks.values().removeIf(old -> old.stoppedBefore(now.minus(STOPPED_TASKS_KEPT)));
         EcsTask task = EcsTask.create(definition, now);
         tasks.put(task.id(), task);
+        String injected = failNextStarts.poll();
+        if (injected != null) {
+            task.failedToStart(injected, Instant.now());
+            log.println("[ecs] run " + definition.runId() + ": task " + task.arn() + " failed to start: " + injected);
+            stateChanges.accept(task);
+            return task;
+        }
         Map<String, String> containerEnvironment = new LinkedHashMap<>(environment);
         containerEnvironment.put(METADATA_VARIABLE, metadataUri(task));
         // RUNNING before the process exists: its first look at its own metadata must not see it pending.
         task.running(Instant.now());
         Process process = simulations.launch(definition.runId(), command, containerEnvironment);
         if (process == null) {
-            task.failedToStart("the command could not be started, or the local cloud is stopping", Instant.now());
+            task.failedToStart("CannotStartContainerError: the command could not be started, or the local cloud is stopping",
+                    Instant.now());
+            stateChanges.accept(task);
             return task;
         }
+        stateChanges.accept(task);
         log.println("[ecs] run " + definition.runId() + " is task " + task.arn());
-        process.onExit().thenAccept(exited -> task.exited(exited.exitValue(), Instant.now()));
+        process.onExit().thenAccept(exited -> {
+            task.exited(exited.exitValue(), Instant.now());
+            stateChanges.accept(task);
+        });
         if (task.attach(process.toHandle())) {
             stopProcess(task);
         }

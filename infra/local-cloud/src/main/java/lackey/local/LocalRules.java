@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -26,6 +27,7 @@ import lackey.emulators.LocalEventBus;
 import lackey.local.template.ContainerDefinition;
 import lackey.local.template.EcsTaskTarget;
 import lackey.local.template.RuleDefinition;
+import lackey.local.template.RetryPolicy;
 import lackey.local.template.RuleTarget;
 import lackey.local.template.SamTemplate;
 
@@ -35,6 +37,12 @@ import lackey.local.template.SamTemplate;
  * is a template function is invoked asynchronously through the local Lambda service; an ECS task target
  * runs its container's command as a local process, a task of the local ECS (see {@link LocalEcs}); an SNS
  * topic target prints and keeps the message (see {@link LocalTopics}).
+ *
+ * <p>A delivery that fails is handled as EventBridge handles it, by the target's {@code RetryPolicy} and
+ * {@code DeadLetterConfig}: an error that may pass (ECS throttling, a function host that cannot be reached) is tried
+ * again, after 1, 2, 4 … seconds (at most a minute apart), while retries and the event's age allow; then, or at once
+ * for an error that will not pass (ECS refusing a RunTask's parameters), the event goes to the target's dead-letter
+ * queue ({@link LocalQueues}) with EventBridge's message attributes, or is dropped with a line saying so.
  */
 final class LocalRules implements AutoCloseable {
 
@@ -45,6 +53,7 @@ final class LocalRules implements AutoCloseable {
     private final FunctionHosts functions;
     private final LocalEcs ecs;
     private final LocalTopics topics;
+    private final LocalQueues queues;
     private final String apiUrl;
     private final Path s3Root;
     private final PrintStream log;
@@ -52,12 +61,13 @@ final class LocalRules implements AutoCloseable {
             runnable -> Thread.ofPlatform().daemon(true).name("lackey-schedules").unstarted(runnable));
 
     /** @param s3Root S3Proxy's filesystem root: a dispatched run's exchange folder lies under it ({@link LocalExchange}) */
-    LocalRules(SamTemplate template, FunctionHosts functions, LocalEcs ecs, LocalTopics topics, String apiUrl,
-               Path s3Root, PrintStream log) {
+    LocalRules(SamTemplate template, FunctionHosts functions, LocalEcs ecs, LocalTopics topics, LocalQueues queues,
+               String apiUrl, Path s3Root, PrintStream log) {
         this.template = template;
         this.functions = functions;
         this.ecs = ecs;
         this.topics = topics;
+        this.queues = queues;
         this.apiUrl = apiUrl;
         this.s3Root = s3Root;
         this.log = log;
@@ -144,23 +154,80 @@ final class LocalRules implements AutoCloseable {
     }
 
     private void deliver(RuleDefinition rule, RuleTarget target, String eventJson) {
+        attempt(new Delivery(rule, target, eventJson, Instant.now()), 0);
+    }
+
+    /** One event on its way to one target, since {@code firstAttempt}. */
+    private record Delivery(RuleDefinition rule, RuleTarget target, String eventJson, Instant firstAttempt) {
+    }
+
+    private void attempt(Delivery delivery, int retries) {
+        RuleDefinition rule = delivery.rule();
+        RuleTarget target = delivery.target();
         try {
-            JsonNode event = JSON.readTree(eventJson);
-            String input = input(rule, target, event, eventJson);
+            JsonNode event = JSON.readTree(delivery.eventJson());
+            String input = input(rule, target, event, delivery.eventJson());
             if (target.ecsTask().isPresent()) {
                 runTask(rule, target, event, input);
             } else if (target.function().isPresent()) {
                 String name = template.function(target.function().get()).orElseThrow().functionName();
-                functions.invokeAsync(name, input.getBytes(StandardCharsets.UTF_8));
+                functions.invokeAsync(name, input.getBytes(StandardCharsets.UTF_8),
+                        why -> failed(delivery, retries, "CONNECTION_FAILURE", why, true));
             } else if (LocalTopics.isTopic(target.arn())) {
                 topics.publish(target.arn(), input);
             } else {
                 log.println("[events] rule " + rule.name() + ": target " + target.id() + " (" + target.arn()
                         + ") has no local counterpart; event " + event.path("id").asText() + " not delivered to it");
             }
+        } catch (RunTaskRefused refused) {
+            failed(delivery, retries, errorCode(refused), refused.type() + ": " + refused.getMessage(), refused.retryable());
         } catch (Exception e) {
             log.println("[events] rule " + rule.name() + ": delivery to target " + target.id() + " failed: " + e);
         }
+    }
+
+    /** What EventBridge does after a failed delivery: try again later, or hand the event to the dead-letter queue. */
+    private void failed(Delivery delivery, int retries, String errorCode, String errorMessage, boolean retryable) {
+        RetryPolicy policy = delivery.target().retryPolicy();
+        Duration backoff = Duration.ofSeconds(Math.min(60, 1L << Math.min(retries, 6)));
+        boolean young = Instant.now().plus(backoff).isBefore(delivery.firstAttempt().plus(policy.maximumEventAge()));
+        String rule = delivery.rule().name();
+        if (retryable && retries < policy.maximumRetryAttempts() && young) {
+            log.println("[events] rule " + rule + ": delivery to target " + delivery.target().id() + " failed (" + errorCode
+                    + "); trying again in " + backoff.toSeconds() + " s");
+            try {
+                timer.schedule(() -> attempt(delivery, retries + 1), backoff.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                log.println("[events] rule " + rule + ": not tried again, the local cloud is stopping");
+            }
+            return;
+        }
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("RULE_ARN", ruleArn(delivery.rule()));
+        attributes.put("TARGET_ARN", delivery.target().arn());
+        attributes.put("ERROR_CODE", errorCode);
+        attributes.put("ERROR_MESSAGE", errorMessage);
+        if (retryable) {
+            attributes.put("EXHAUSTED_RETRY_CONDITION", retries >= policy.maximumRetryAttempts()
+                    ? "MaximumRetryAttempts" : "MaximumEventAgeInSeconds");
+        }
+        attributes.put("RETRY_ATTEMPTS", Integer.toString(retries));
+        if (delivery.target().deadLetterArn().isPresent()) {
+            queues.send(delivery.target().deadLetterArn().get(), delivery.eventJson(), attributes);
+        } else {
+            log.println("[events] rule " + rule + ": event dropped, target " + delivery.target().id()
+                    + " has no dead-letter queue (" + errorCode + ": " + errorMessage + ")");
+        }
+    }
+
+    // EventBridge's error codes of dead letters; ECS's refusal of a RunTask's parameters is INVALID_PARAMETER.
+    private static String errorCode(RunTaskRefused refused) {
+        return switch (refused.type()) {
+            case "ThrottlingException" -> "THROTTLING";
+            case "ClusterNotFoundException" -> "RESOURCE_NOT_FOUND";
+            case "AccessDeniedException" -> "NO_PERMISSIONS";
+            default -> refused.retryable() ? "SDK_CLIENT_ERROR" : "INVALID_PARAMETER";
+        };
     }
 
     // What the target receives: InputTransformer, constant Input, InputPath, or the event itself.
@@ -212,8 +279,9 @@ final class LocalRules implements AutoCloseable {
         ecs.runTask(new EcsTask.Definition(target.arn(), task.ecsParameters().path("TaskDefinitionArn").asText(),
                 task.ecsParameters().path("LaunchType").asText("FARGATE"),
                 container.map(ContainerDefinition::name).orElse(containerName == null ? "main" : containerName),
-                container.map(ContainerDefinition::image).orElse(""), "events-rule/" + rule.name(), runId),
-                command, environment);
+                container.map(ContainerDefinition::image).orElse(""), "events-rule/" + rule.name(), runId,
+                overrides.isObject() ? (ObjectNode) overrides : null),
+                task.ecsParameters().path("NetworkConfiguration").path("AwsVpcConfiguration"), command, environment);
     }
 
     private String ruleArn(RuleDefinition rule) {

@@ -86,6 +86,25 @@ class HttpApiEventsTest {
     }
 
     @Test
+    void aTextBodyThatIsNotUtf8IsBase64EncodedSoItsBytesArriveAsSent() {
+        byte[] bytes = {'{', '"', 'n', '"', ':', '"', (byte) 0xFF, (byte) 0xC3, '"', '}'};
+        HttpApiEvents.Request request = new HttpApiEvents.Request("POST", "/api/run", "",
+                List.of(Map.entry("Content-Type", "application/json")), bytes, "127.0.0.1", "HTTP/1.1");
+        JsonNode event = event(request);
+        assertTrue(event.path("isBase64Encoded").asBoolean(), "a JSON string would have repaired the bytes");
+        assertArrayEquals(bytes, Base64.getDecoder().decode(event.path("body").asText()));
+    }
+
+    @Test
+    void aMalformedEscapeInTheQueryStringIsLeftForTheFunctionToAnswer() {
+        HttpApiEvents.Request request = new HttpApiEvents.Request("GET", "/api/runs", "tag=%ZZ&limit=5%",
+                List.of(), new byte[0], "127.0.0.1", "HTTP/1.1");
+        JsonNode event = event(request);
+        assertEquals("tag=%ZZ&limit=5%", event.path("rawQueryString").asText());
+        assertEquals("%ZZ", event.path("queryStringParameters").path("tag").asText());
+    }
+
+    @Test
     void requestWithoutBodyHasNoBodyField() {
         JsonNode event = event(seedStart("application/x-www-form-urlencoded", ""));
         assertFalse(event.has("body"));

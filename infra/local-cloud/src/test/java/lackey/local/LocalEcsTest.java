@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -187,6 +188,62 @@ class LocalEcsTest {
         assertEquals("STOPPED", again.lastStatus());
         assertEquals(TaskStopCode.ESSENTIAL_CONTAINER_EXITED, again.stopCode());
         assertEquals("Essential container in task exited", again.stoppedReason());
+    }
+
+    @Test
+    void aTaskThatCannotStartStopsWithTaskFailedToStartAndEcsSaysWhy() throws Exception {
+        List<ObjectNode> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (LocalEcs failing = LocalEcs.start(LocalEcs.bind(0), List.of(CLUSTER), simulations,
+                new PrintStream(PrintStream.nullOutputStream()), task -> told.add(task.eventDetailJson()))) {
+            failing.failNextTasks(1, "CannotPullContainerError: pull access denied");
+            ObjectNode overrides = JSON.createObjectNode();
+            overrides.putArray("containerOverrides").addObject().put("name", "simulation").putArray("environment")
+                    .addObject().put("name", "LACKEY_RUN_ID").put("value", "13");
+            EcsTask task = failing.runTask(new EcsTask.Definition(CLUSTER.arn(), TASK_DEFINITION, "FARGATE", "simulation",
+                    "image:1", "events-rule/test", "13", overrides), List.of("sh", "-c", "echo never"), Map.of());
+            assertEquals("STOPPED", task.lastStatus());
+            assertTrue(task.process().isEmpty(), "no process was started");
+            assertEquals(1, told.size(), "one state change: STOPPED");
+            JsonNode event = told.getFirst();
+            assertEquals("TaskFailedToStart", event.path("stopCode").asText());
+            assertEquals("CannotPullContainerError: pull access denied", event.path("stoppedReason").asText());
+            assertEquals("CannotPullContainerError: pull access denied", event.at("/containers/0/reason").asText());
+            assertEquals(overrides, event.path("overrides"), "the event shows RunTask's overrides, as ECS's do");
+            assertTrue(event.path("createdAt").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"),
+                    event.toString());
+
+            EcsTask next = failing.runTask(new EcsTask.Definition(CLUSTER.arn(), TASK_DEFINITION, "FARGATE", "simulation",
+                    "image:1", "events-rule/test", "14"), List.of("sh", "-c", "exit 3"), Map.of());
+            next.process().orElseThrow().onExit().get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (told.size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(List.of("STOPPED", "RUNNING", "STOPPED"), told.stream().map(t -> t.path("lastStatus").asText()).toList(),
+                    "only the next task failed; the one after ran and told of each change");
+            assertEquals("EssentialContainerExited", told.get(2).path("stopCode").asText());
+            assertEquals(3, told.get(2).at("/containers/0/exitCode").asInt());
+            assertTrue(told.get(2).path("version").asLong() > told.get(1).path("version").asLong());
+        }
+    }
+
+    @Test
+    void runTaskRefusesSubnetsAndSecurityGroupsThatAreNoIds() {
+        ObjectNode network = JSON.createObjectNode();
+        network.putArray("Subnets").add("subnet-0a1b2c3d").add("subnet-bad");
+        network.putArray("SecurityGroups").add("sg-0a1b2c3d4e5f60718");
+        var definition = new EcsTask.Definition(CLUSTER.arn(), TASK_DEFINITION, "FARGATE", "simulation", "image:1",
+                "events-rule/test", "15");
+        RunTaskRefused refused = assertThrows(RunTaskRefused.class,
+                () -> ecs.runTask(definition, network, List.of("sh", "-c", "true"), Map.of()));
+        assertEquals("InvalidParameterException", refused.type());
+        assertTrue(refused.getMessage().contains("'subnet-bad' is malformed"), refused.getMessage());
+        assertFalse(refused.retryable(), "asking again gets the same answer");
+
+        ((com.fasterxml.jackson.databind.node.ArrayNode) network.get("Subnets")).remove(1);
+        assertEquals("RUNNING", ecs.runTask(definition, network, List.of("sh", "-c", "sleep 1"), Map.of()).lastStatus());
+        assertEquals("RUNNING", ecs.runTask(definition, JSON.createObjectNode(), List.of("sh", "-c", "sleep 1"), Map.of())
+                .lastStatus(), "no network configuration: there is no VPC locally");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -29,6 +30,8 @@ public final class SamTemplate {
     private final List<BusDefinition> buses = new ArrayList<>();
     private final List<ClusterDefinition> clusters = new ArrayList<>();
     private final List<RuleDefinition> rules = new ArrayList<>();
+    private final List<QueueDefinition> queues = new ArrayList<>();
+    private final List<QueueSubscription> subscriptions = new ArrayList<>();
     private final JsonNode resources;
 
     private SamTemplate(JsonNode template, LocalNames names) {
@@ -68,6 +71,10 @@ public final class SamTemplate {
                 case "AWS::Events::Rule" -> rules.add(readRule(logicalId, template, intrinsics.resolve(properties), functionArns));
                 case "AWS::ECS::Cluster" -> clusters.add(new ClusterDefinition(logicalId,
                         intrinsics.physicalName(logicalId), intrinsics.attribute(logicalId, "Arn")));
+                case "AWS::SQS::Queue" -> queues.add(new QueueDefinition(logicalId, intrinsics.physicalName(logicalId),
+                        intrinsics.attribute(logicalId, "Arn"), Duration.ofSeconds(intOr(properties.get("VisibilityTimeout"),
+                        30, logicalId + ".VisibilityTimeout"))));
+                case "AWS::Lambda::EventSourceMapping" -> readMapping(logicalId, intrinsics.resolve(properties), functionArns);
                 default -> {
                     // other resources (policies, roles, task definitions, the HTTP API itself) need no local counterpart
                 }
@@ -140,6 +147,16 @@ public final class SamTemplate {
         return List.copyOf(rules);
     }
 
+    /** The queues: the dead-letter queues of EventBridge targets. */
+    public List<QueueDefinition> queues() {
+        return List.copyOf(queues);
+    }
+
+    /** The functions that read queues (event source mappings), and the queues they read. */
+    public List<QueueSubscription> queueSubscriptions() {
+        return List.copyOf(subscriptions);
+    }
+
     /** Every HTTP route of every function. */
     public List<HttpRoute> routes() {
         return functions.stream().flatMap(f -> f.routes().stream()).toList();
@@ -173,7 +190,8 @@ public final class SamTemplate {
             String functionArn = intrinsics.attribute(logicalId, "Arn");
             RuleTarget target = new RuleTarget(logicalId + eventName + "Target", functionArn, Optional.of(logicalId),
                     text(eventProperties, "Input"), text(eventProperties, "InputPath"),
-                    transformer(eventProperties.get("InputTransformer")), Optional.empty());
+                    transformer(eventProperties.get("InputTransformer")), Optional.empty(), retryPolicy(eventProperties),
+                    deadLetterArn(eventProperties));
             switch (event.getValue().path("Type").asText()) {
                 case "HttpApi" -> routes.add(new HttpRoute(
                         eventProperties.path("Method").asText("ANY").toUpperCase(Locale.ROOT).replace("*", "ANY"),
@@ -195,8 +213,10 @@ public final class SamTemplate {
                         busName(text(eventProperties, "EventBusName").orElse("default")),
                         Optional.of(Intrinsics.json(eventProperties.path("Pattern"))), Optional.empty(),
                         enabled(eventProperties), List.of(target)));
+                case "SQS" -> subscriptions.add(new QueueSubscription(eventProperties.path("Queue").asText(), logicalId,
+                        eventProperties.path("BatchSize").asInt(10), reportsBatchItemFailures(eventProperties)));
                 default -> {
-                    // other event sources (SQS, S3 …) are not emulated
+                    // other event sources (S3, Kinesis …) are not emulated
                 }
             }
         }
@@ -232,13 +252,48 @@ public final class SamTemplate {
                         containers(template, ecsParameters.path("TaskDefinitionArn").asText())));
             }
             targets.add(new RuleTarget(target.path("Id").asText(), arn, function, text(target, "Input"),
-                    text(target, "InputPath"), transformer(target.get("InputTransformer")), ecs));
+                    text(target, "InputPath"), transformer(target.get("InputTransformer")), ecs, retryPolicy(target),
+                    deadLetterArn(target)));
         }
         JsonNode pattern = properties.get("EventPattern");
         return new RuleDefinition(logicalId, intrinsics.physicalName(logicalId),
                 busName(text(properties, "EventBusName").orElse("default")),
                 pattern == null ? Optional.empty() : Optional.of(Intrinsics.json(pattern)),
                 text(properties, "ScheduleExpression"), enabled(properties), targets);
+    }
+
+    // An event source mapping names its function by name or ARN; locally a function's name is its logical id.
+    private void readMapping(String logicalId, JsonNode properties, Map<String, String> functionArns) {
+        if (properties.has("Enabled") && !properties.get("Enabled").asBoolean(true)) {
+            return;
+        }
+        String named = properties.path("FunctionName").asText();
+        String function = functionArns.getOrDefault(named, functionArns.values().stream()
+                .filter(id -> intrinsics.physicalName(id).equals(named)).findFirst()
+                .orElseThrow(() -> new TemplateException(logicalId + ".FunctionName names no function of the template: " + named)));
+        subscriptions.add(new QueueSubscription(properties.path("EventSourceArn").asText(), function,
+                properties.path("BatchSize").asInt(10), reportsBatchItemFailures(properties)));
+    }
+
+    private static boolean reportsBatchItemFailures(JsonNode properties) {
+        for (JsonNode type : properties.path("FunctionResponseTypes")) {
+            if (type.asText().equals("ReportBatchItemFailures")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static RetryPolicy retryPolicy(JsonNode target) {
+        JsonNode policy = target.path("RetryPolicy");
+        return new RetryPolicy(policy.path("MaximumRetryAttempts").asInt(RetryPolicy.DEFAULT.maximumRetryAttempts()),
+                policy.has("MaximumEventAgeInSeconds") ? Duration.ofSeconds(policy.path("MaximumEventAgeInSeconds").asLong())
+                        : RetryPolicy.DEFAULT.maximumEventAge());
+    }
+
+    private static Optional<String> deadLetterArn(JsonNode target) {
+        JsonNode arn = target.path("DeadLetterConfig").path("Arn");
+        return arn.isTextual() ? Optional.of(arn.asText()) : Optional.empty();
     }
 
     private List<ContainerDefinition> containers(JsonNode template, String taskDefinitionArn) {

@@ -83,6 +83,29 @@ class SamTemplateTest {
     }
 
     @Test
+    void deadLetterQueuesRetryPoliciesAndTheQueuesReaderAreRead() {
+        SamTemplate template = project();
+        assertEquals(List.of("lackey-dispatch-dead-letter", "lackey-event-targets-dead-letter"),
+                template.queues().stream().map(QueueDefinition::name).sorted().toList());
+        QueueDefinition dispatch = template.queues().stream().filter(q -> q.logicalId().equals("DispatchDeadLetterQueue"))
+                .findFirst().orElseThrow();
+        assertEquals("arn:aws:sqs:us-east-1:000000000000:lackey-dispatch-dead-letter", dispatch.arn());
+        assertEquals(java.time.Duration.ofSeconds(120), dispatch.visibilityTimeout());
+        assertEquals(List.of(new QueueSubscription(dispatch.arn(), "RecordLaunchFailureFunction", 10, true)),
+                template.queueSubscriptions());
+
+        RuleTarget ecs = template.rules().stream().filter(r -> r.logicalId().equals("DispatchRunRule")).findFirst()
+                .orElseThrow().targets().getFirst();
+        assertEquals(new RetryPolicy(185, java.time.Duration.ofHours(1)), ecs.retryPolicy());
+        assertEquals(java.util.Optional.of(dispatch.arn()), ecs.deadLetterArn());
+        RuleTarget sweeper = template.rules().stream().filter(r -> r.logicalId().equals("SweepRunsFunctionEveryMinute"))
+                .findFirst().orElseThrow().targets().getFirst();
+        assertEquals(new RetryPolicy(2, java.time.Duration.ofSeconds(60)), sweeper.retryPolicy(), "a SAM event's policy");
+        assertEquals(java.util.Optional.of("arn:aws:sqs:us-east-1:000000000000:lackey-event-targets-dead-letter"),
+                sweeper.deadLetterArn());
+    }
+
+    @Test
     void recurringRunIsDisabledUntilASpecIsGiven() {
         RuleDefinition off = project().rules().stream().filter(r -> r.logicalId().equals("RecurringRunFunctionRecurringRun"))
                 .findFirst().orElseThrow();

@@ -64,7 +64,7 @@ class SamTransformIT {
     @Test
     void everyFunctionBecomesACustomRuntimeFunctionWhoseCodeIsItsOwnPackage() {
         Map<String, JsonNode> functions = serverlessFunctions();
-        assertEquals(17, functions.size(), "functions in template.yaml: " + functions.keySet());
+        assertEquals(18, functions.size(), "functions in template.yaml: " + functions.keySet());
         functions.forEach((id, function) -> {
             JsonNode lambda = transformed.path("Resources").path(id);
             assertEquals("AWS::Lambda::Function", lambda.path("Type").asText(), id);
@@ -131,6 +131,23 @@ class SamTransformIT {
                 assertEquals(getAtt(rule, "Arn"), permission.at("/Properties/SourceArn"), "only its own rule may invoke it");
             }
         }));
+    }
+
+    /** What CloudFormation gets: every target of every rule, SAM's included, retries and then dead-letters. */
+    @Test
+    void everyRuleTargetCloudFormationGetsHasARetryPolicyAndADeadLetterQueue() {
+        Map<String, JsonNode> rules = TemplateJson.resourcesOfType(transformed, "AWS::Events::Rule");
+        assertTrue(rules.keySet().containsAll(Set.of("DispatchRunRule", "SweepRunsFunctionEveryMinute",
+                "RecordLaunchFailureFunctionTaskFailedToStart")), rules.keySet().toString());
+        rules.forEach((id, rule) -> rule.at("/Properties/Targets").forEach(target -> {
+            assertTrue(target.at("/RetryPolicy/MaximumRetryAttempts").isInt()
+                    && target.at("/RetryPolicy/MaximumEventAgeInSeconds").isInt(), id + ": " + target);
+            String queue = target.at("/DeadLetterConfig/Arn/Fn::GetAtt/0").asText();
+            assertEquals("AWS::SQS::Queue", transformed.at("/Resources/" + queue + "/Type").asText(), id + ": " + target);
+        }));
+        JsonNode mapping = transformed.at("/Resources/RecordLaunchFailureDeadLetters");
+        assertEquals("AWS::Lambda::EventSourceMapping", mapping.path("Type").asText());
+        assertEquals(JSON.createObjectNode().put("Ref", "RecordLaunchFailureFunction"), mapping.at("/Properties/FunctionName"));
     }
 
     @Test
