@@ -45,6 +45,16 @@ class PackagingTest {
     }
 
     @Test
+    void eachFunctionReachesTheClientsOfExactlyTheServicesItsRoleMayCall() throws Exception {
+        Path template = ProjectLayout.find().templateYaml();
+        Path functions = Path.of(lackey.api.StopSimulationHandler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        for (PackagedFunction function : PackagedFunction.read(template)) {
+            assertEquals(RolePolicies.clients(template, function.logicalId()), ServiceScan.services(functions, function.handlerClass()),
+                    function.logicalId() + ": the SDK clients its handler's classes name, against the services its role may call");
+        }
+    }
+
+    @Test
     void aPackageLeavesOutTheClientsOfServicesItsFunctionDoesNotReach() {
         Set<String> reached = Set.of("dynamodb", "eventbridge", "s3");
         assertFalse(LambdaPackages.keeps(Path.of("/m2/ecs-2.57.8.jar"), reached));
