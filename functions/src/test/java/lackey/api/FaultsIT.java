@@ -20,17 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Arrays;
-import java.util.stream.Stream;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import lackey.api.SampleEvents.Answer;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.emulators.FaultProxy.Fault;
 import lackey.run.RunLifecycle;
@@ -67,8 +68,8 @@ class FaultsIT {
     private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());
     private final GetRunHandler get = new GetRunHandler(AWS.lifecycle());
     private final ListRunsHandler list = new ListRunsHandler(AWS.catalog());
-    private final LogUploadHandler logUpload = new LogUploadHandler(AwsRuns.logs(AWS.config(), AWS.credentials));
-    private final ScheduleSweepHandler sweep = new ScheduleSweepHandler(AwsRuns.sweeps(AWS.config(), AWS.credentials));
+    private final LogUploadHandler logUpload = new LogUploadHandler(RunFiles.logs(AWS.config(), AWS.credentials));
+    private final ScheduleSweepHandler sweep = new ScheduleSweepHandler(PublishingRuns.sweeps(AWS.config(), AWS.credentials));
 
     /** The faults a service can have. */
     enum Kind {

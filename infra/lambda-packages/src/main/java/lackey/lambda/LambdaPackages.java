@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.spi.ToolProvider;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -50,6 +51,8 @@ public final class LambdaPackages {
 
     static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     static final String JNI_LIBRARY = "libaws-lambda-jni.so";
+    static final String POJO_SERIALIZATION = "aws-lambda-java-serialization-";
+    private static final String RIC_JAR = "aws-lambda-java-runtime-interface-client";
 
     private LambdaPackages() {
     }
@@ -162,13 +165,19 @@ public final class LambdaPackages {
     private static Path sharedLib(Path lib, List<Path> jars) throws IOException {
         LambdaPackageFiles.delete(lib);
         Files.createDirectories(lib);
+        Path ric = jars.stream().filter(j -> j.getFileName().toString().startsWith(RIC_JAR))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the runtime interface client is not among " + jars));
         for (Path jar : jars) {
             Path copy = lib.resolve(jar.getFileName());
-            Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+            if (jar.equals(ric)) {
+                copyWithout(ric, copy, NATIVE_LIBRARIES);
+            } else if (jar.getFileName().toString().startsWith(POJO_SERIALIZATION)) {
+                copyWithout(jar, copy, POJO_MAPPERS);
+            } else {
+                Files.copy(jar, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
             Files.setLastModifiedTime(copy, FIXED_TIME);
         }
-        Path ric = jars.stream().filter(j -> j.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
-                .findFirst().orElseThrow(() -> new IllegalStateException("the runtime interface client is not among " + jars));
         // x86_64 with glibc: what provided.al2023 on x86_64 is, and what this build trains on.
         try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(ric.toFile());
              InputStream so = zip.getInputStream(zip.getEntry("jni/libaws-lambda-jni.linux-x86_64.so"))) {
@@ -176,6 +185,38 @@ public final class LambdaPackages {
         }
         Files.setLastModifiedTime(lib.resolve(JNI_LIBRARY), FIXED_TIME);
         return lib;
+    }
+
+    /**
+     * What the runtime client's jar holds that a package does not need: its JNI libraries for four platforms (1.5 MB
+     * of its 1.6), since the bootstrap loads the one for this platform from {@code lib/}, and the runtime client then
+     * never looks for one in its jar.
+     */
+    static final Predicate<String> NATIVE_LIBRARIES = name -> name.startsWith("jni/");
+
+    /**
+     * What the runtime client's serialisation jar holds that a package does not need: the shaded Jackson and Joda
+     * (2.8 MB of its 3.8) with which it maps events to the POJOs of a {@code RequestHandler}. lackey's handlers are
+     * stream handlers, whose events are bytes; the runtime client's own JSON (errors, X-Ray causes, JSON log lines)
+     * goes through its shaded Gson, which stays (PackagedFunctionErrorsIT fails an invocation through it).
+     */
+    static final Predicate<String> POJO_MAPPERS = name -> name.startsWith("com/amazonaws/lambda/thirdparty/com/fasterxml/")
+            || name.startsWith("com/amazonaws/lambda/thirdparty/org/joda/") || name.matches("META-INF/versions/\\d+/com/fasterxml/.*");
+
+    /** Copies a jar without the entries {@code leftOut} names, every entry at the packages' fixed time. */
+    static void copyWithout(Path jar, Path copy, Predicate<String> leftOut) throws IOException {
+        try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(jar.toFile());
+             java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(Files.newOutputStream(copy))) {
+            for (ZipEntry entry : in.stream().filter(e -> !leftOut.test(e.getName())).toList()) {
+                ZipEntry kept = new ZipEntry(entry.getName());
+                kept.setTime(FIXED_TIME.toMillis());
+                out.putNextEntry(kept);
+                try (InputStream bytes = in.getInputStream(entry)) {
+                    bytes.transferTo(out);
+                }
+                out.closeEntry();
+            }
+        }
     }
 
     private static Path stage(Path dir, Path jre, Path lib, List<Path> classPath) throws IOException {
