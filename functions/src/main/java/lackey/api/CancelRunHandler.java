@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Set;
-import lackey.aws.AwsRuns;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunLifecycle;
 
@@ -21,7 +21,7 @@ public final class CancelRunHandler implements RequestStreamHandler {
     private final RunLifecycle runs;
 
     public CancelRunHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(PublishingRuns.fromEnvironment());
     }
 
     CancelRunHandler(RunLifecycle runs) {

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
+import lackey.aws.DynamoRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunLifecycle;
 
@@ -15,7 +15,7 @@ public final class GetRunHandler implements RequestStreamHandler {
     private final RunLifecycle runs;
 
     public GetRunHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(DynamoRuns.fromEnvironment());
     }
 
     GetRunHandler(RunLifecycle runs) {

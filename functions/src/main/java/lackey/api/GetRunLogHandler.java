@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.run.RunLogs;
 
@@ -18,7 +18,7 @@ public final class GetRunLogHandler implements RequestStreamHandler {
     private final RunLogs logs;
 
     public GetRunLogHandler() {
-        this(AwsRuns.logsFromEnvironment());
+        this(RunFiles.logsFromEnvironment());
     }
 
     GetRunLogHandler(RunLogs logs) {

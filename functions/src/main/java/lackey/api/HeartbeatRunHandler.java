@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Set;
-import lackey.aws.AwsRuns;
+import lackey.aws.DynamoRuns;
 import lackey.aws.RunJson;
 import lackey.run.ClientTime;
 import lackey.run.Heartbeat;
@@ -25,7 +25,7 @@ public final class HeartbeatRunHandler implements RequestStreamHandler {
     private final RunLifecycle runs;
 
     public HeartbeatRunHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(DynamoRuns.fromEnvironment());
     }
 
     HeartbeatRunHandler(RunLifecycle runs) {

@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Set;
-import lackey.aws.AwsRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.run.RunExchange;
 
@@ -21,7 +21,7 @@ public final class InputUploadHandler implements RequestStreamHandler {
     private final RunExchange exchange;
 
     public InputUploadHandler() {
-        this(AwsRuns.exchangeFromEnvironment());
+        this(RunFiles.exchangeFromEnvironment());
     }
 
     InputUploadHandler(RunExchange exchange) {

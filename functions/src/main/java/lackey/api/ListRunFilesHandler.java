@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
+import lackey.aws.RunFiles;
 import lackey.run.RunExchange;
 
 /**
@@ -18,7 +18,7 @@ public final class ListRunFilesHandler implements RequestStreamHandler {
     private final RunExchange exchange;
 
     public ListRunFilesHandler() {
-        this(AwsRuns.exchangeFromEnvironment());
+        this(RunFiles.exchangeFromEnvironment());
     }
 
     ListRunFilesHandler(RunExchange exchange) {

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
+import lackey.aws.DynamoRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunCatalog;
 import lackey.run.RunPage;
@@ -21,7 +21,7 @@ public final class ListRunsHandler implements RequestStreamHandler {
     private final RunCatalog catalog;
 
     public ListRunsHandler() {
-        this(AwsRuns.catalogFromEnvironment());
+        this(DynamoRuns.catalogFromEnvironment());
     }
 
     ListRunsHandler(RunCatalog catalog) {

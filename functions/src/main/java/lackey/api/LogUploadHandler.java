@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Set;
-import lackey.aws.AwsRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.run.RunLogs;
 import lackey.run.Token;
@@ -23,7 +23,7 @@ public final class LogUploadHandler implements RequestStreamHandler {
     private final RunLogs logs;
 
     public LogUploadHandler() {
-        this(AwsRuns.logsFromEnvironment());
+        this(RunFiles.logsFromEnvironment());
     }
 
     LogUploadHandler(RunLogs logs) {

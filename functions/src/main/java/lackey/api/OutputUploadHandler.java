@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Set;
-import lackey.aws.AwsRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.run.RunExchange;
 import lackey.run.Token;
@@ -23,7 +23,7 @@ public final class OutputUploadHandler implements RequestStreamHandler {
     private final RunExchange exchange;
 
     public OutputUploadHandler() {
-        this(AwsRuns.exchangeFromEnvironment());
+        this(RunFiles.exchangeFromEnvironment());
     }
 
     OutputUploadHandler(RunExchange exchange) {

@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Optional;
-import lackey.aws.AwsRuns;
 import lackey.aws.FunctionLog;
 import lackey.aws.LaunchFailureEvents;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.LaunchFailure;
 import lackey.run.RecordLaunchFailure;
@@ -28,7 +28,7 @@ public final class RecordLaunchFailureHandler implements RequestStreamHandler {
     private final RecordLaunchFailure launches;
 
     public RecordLaunchFailureHandler() {
-        this(AwsRuns.launchFailuresFromEnvironment());
+        this(PublishingRuns.launchFailuresFromEnvironment());
     }
 
     RecordLaunchFailureHandler(RecordLaunchFailure launches) {

@@ -2,15 +2,15 @@ package lackey.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import com.amazonaws.services.lambda.runtime.logging.LogLevel;
-import lackey.aws.AwsRuns;
 import lackey.aws.FunctionLog;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.OutputFile;
 import lackey.run.RecordOutput;
@@ -26,7 +26,7 @@ public final class RecordOutputHandler implements RequestStreamHandler {
     private final RecordOutput outputs;
 
     public RecordOutputHandler() {
-        this(AwsRuns.outputsFromEnvironment());
+        this(PublishingRuns.outputsFromEnvironment());
     }
 
     RecordOutputHandler(RecordOutput outputs) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
 import lackey.aws.FunctionLog;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.InvalidInput;
 import lackey.run.RunLifecycle;
@@ -22,7 +22,7 @@ public final class RecurringRunHandler implements RequestStreamHandler {
     private final RunLifecycle runs;
 
     public RecurringRunHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(PublishingRuns.fromEnvironment());
     }
 
     RecurringRunHandler(RunLifecycle runs) {

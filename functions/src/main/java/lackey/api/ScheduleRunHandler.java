@@ -5,9 +5,10 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
 import java.util.List;
 import java.util.Set;
+import lackey.aws.PublishingRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.run.ExchangeFolder;
 import lackey.run.RunExchange;
@@ -26,7 +27,7 @@ public final class ScheduleRunHandler implements RequestStreamHandler {
     private final RunExchange exchange;
 
     public ScheduleRunHandler() {
-        this(AwsRuns.fromEnvironment(), AwsRuns.exchangeFromEnvironment());
+        this(PublishingRuns.fromEnvironment(), RunFiles.exchangeFromEnvironment());
     }
 
     /** Without exchange files: a schedule naming {@code inputs} is then a bug of the wiring, not of the caller. */

@@ -11,8 +11,8 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import lackey.aws.AwsRuns;
 import lackey.aws.FunctionLog;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.ParameterSweeps;
 import lackey.run.RunId;
@@ -33,7 +33,7 @@ public final class ScheduleSweepHandler implements RequestStreamHandler {
     private final ParameterSweeps sweeps;
 
     public ScheduleSweepHandler() {
-        this(AwsRuns.sweepsFromEnvironment());
+        this(PublishingRuns.sweepsFromEnvironment());
     }
 
     ScheduleSweepHandler(ParameterSweeps sweeps) {

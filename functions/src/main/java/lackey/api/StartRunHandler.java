@@ -7,7 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.Set;
-import lackey.aws.AwsRuns;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.ClientTime;
 import lackey.run.RunLifecycle;
@@ -24,7 +24,7 @@ public final class StartRunHandler implements RequestStreamHandler {
     private final RunLifecycle runs;
 
     public StartRunHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(PublishingRuns.fromEnvironment());
     }
 
     StartRunHandler(RunLifecycle runs) {

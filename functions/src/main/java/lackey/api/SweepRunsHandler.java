@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import lackey.aws.AwsRuns;
 import lackey.aws.FunctionLog;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import lackey.run.RunLifecycle;
 
@@ -23,7 +23,7 @@ public final class SweepRunsHandler implements RequestStreamHandler {
     private final RunLifecycle runs;
 
     public SweepRunsHandler() {
-        this(AwsRuns.fromEnvironment());
+        this(PublishingRuns.fromEnvironment());
     }
 
     SweepRunsHandler(RunLifecycle runs) {

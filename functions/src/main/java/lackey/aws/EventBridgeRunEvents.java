@@ -61,7 +61,7 @@ public final class EventBridgeRunEvents implements RunEvents {
                 PutEventsResultEntry result = response.entries().getFirst();
                 lastError = result.errorCode() + ": " + result.errorMessage();
             } catch (SdkException | Unavailable e) {
-                // the SDK has already retried the call as far as its budget allows (AwsRuns.CallBudget)
+                // the SDK has already retried the call as far as its budget allows (CallBudget)
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
                 break;
             }

@@ -14,7 +14,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * Decides, where the adapters call AWS, which failures are passing ones: the service could not be reached or did
  * not answer in time (a refused or reset connection, an answer cut off, a timeout), it throttled the call, or it
- * failed with a 5xx. The SDK has retried those as far as {@link AwsRuns.CallBudget} lets it; a call still failing
+ * failed with a 5xx. The SDK has retried those as far as {@link CallBudget} lets it; a call still failing
  * then becomes {@link Unavailable}, which the API answers with 503 and {@code Retry-After}. Every other failure
  * passes unchanged: the adapters handle the expected ones (a refused condition, a missing key), and the rest (a
  * validation error, a missing permission) is a bug or a broken deployment, a 500. (An SDK interceptor cannot do

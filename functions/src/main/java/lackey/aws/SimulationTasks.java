@@ -30,8 +30,8 @@ public final class SimulationTasks {
         return new SimulationTasks(EcsClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(EnvironmentVariableCredentialsProvider.create())
-                .httpClientBuilder(AwsRuns.CallBudget.ECS.httpClient())
-                .overrideConfiguration(AwsRuns.CallBudget.ECS.overrides())
+                .httpClientBuilder(CallBudget.ECS.httpClient())
+                .overrideConfiguration(CallBudget.ECS.overrides())
                 .build(), cluster);
     }
 

@@ -15,10 +15,10 @@ import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.List;
 import lackey.api.SampleEvents.Answer;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
-import software.amazon.awssdk.core.sync.RequestBody;
+import lackey.aws.RunFiles;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
  * Exchange files against the emulators: upload links handed out at scheduling and download links of the
@@ -31,10 +31,10 @@ class ExchangeFilesIT {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final long ONE_GIB = 1L << 30;
 
-    private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle(), AwsRuns.exchange(AWS.config(), AWS.credentials));
-    private final ListRunFilesHandler listFiles = new ListRunFilesHandler(AwsRuns.exchange(AWS.config(), AWS.credentials));
-    private final InputUploadHandler inputUpload = new InputUploadHandler(AwsRuns.exchange(AWS.config(), AWS.credentials));
-    private final OutputUploadHandler outputUpload = new OutputUploadHandler(AwsRuns.exchange(AWS.config(), AWS.credentials));
+    private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle(), RunFiles.exchange(AWS.config(), AWS.credentials));
+    private final ListRunFilesHandler listFiles = new ListRunFilesHandler(RunFiles.exchange(AWS.config(), AWS.credentials));
+    private final InputUploadHandler inputUpload = new InputUploadHandler(RunFiles.exchange(AWS.config(), AWS.credentials));
+    private final OutputUploadHandler outputUpload = new OutputUploadHandler(RunFiles.exchange(AWS.config(), AWS.credentials));
     private final StartRunHandler start = new StartRunHandler(AWS.lifecycle());
     private final StopRunHandler stop = new StopRunHandler(AWS.lifecycle());
     private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());

@@ -20,17 +20,18 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.Arrays;
-import java.util.stream.Stream;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import lackey.api.SampleEvents.Answer;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import lackey.emulators.FaultProxy.Fault;
 import lackey.run.RunLifecycle;
@@ -56,7 +57,7 @@ class FaultsIT {
 
     private static final LocalAws AWS = LocalAws.get();
     private static final String TASK = "arn:aws:ecs:us-east-1:000000000000:task/lackey-simulations/0123456789abcdef0123456789abcdef";
-    /** Longer than any attempt's deadline (AwsRuns.CallBudget): the caller gives up first. */
+    /** Longer than any attempt's deadline (CallBudget): the caller gives up first. */
     private static final Duration LONGER_THAN_AN_ATTEMPT = Duration.ofSeconds(8);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -67,8 +68,8 @@ class FaultsIT {
     private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());
     private final GetRunHandler get = new GetRunHandler(AWS.lifecycle());
     private final ListRunsHandler list = new ListRunsHandler(AWS.catalog());
-    private final LogUploadHandler logUpload = new LogUploadHandler(AwsRuns.logs(AWS.config(), AWS.credentials));
-    private final ScheduleSweepHandler sweep = new ScheduleSweepHandler(AwsRuns.sweeps(AWS.config(), AWS.credentials));
+    private final LogUploadHandler logUpload = new LogUploadHandler(RunFiles.logs(AWS.config(), AWS.credentials));
+    private final ScheduleSweepHandler sweep = new ScheduleSweepHandler(PublishingRuns.sweeps(AWS.config(), AWS.credentials));
 
     /** The faults a service can have. */
     enum Kind {

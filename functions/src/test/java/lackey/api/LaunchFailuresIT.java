@@ -16,9 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import lackey.aws.AwsRuns;
 import lackey.aws.Config;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RecordingContext;
 import lackey.aws.RunJson;
 import lackey.run.LaunchRetries;
@@ -42,7 +42,7 @@ class LaunchFailuresIT {
     private final GetRunHandler get = new GetRunHandler(runs);
     private final SweepRunsHandler sweeper = new SweepRunsHandler(runs);
     private final RecordLaunchFailureHandler launches = new RecordLaunchFailureHandler(
-            AwsRuns.launchFailures(AWS.config(), AWS.credentials, new LaunchRetries(3, DELAY)));
+            PublishingRuns.launchFailures(AWS.config(), AWS.credentials, new LaunchRetries(3, DELAY)));
 
     @Test
     void aTaskThatFailedToStartIsRecordedOnItsRunAndTheSameEventAgainChangesNothing() throws Exception {
@@ -106,7 +106,7 @@ class LaunchFailuresIT {
         notALaunch.put("messageId", "not-a-launch").put("body", SampleEvents.text("run-lost.json"));
         ((ArrayNode) batch.get("Records")).add(notALaunch);
         // the same batch where the table is missing: DynamoDB refuses, the message is reported failed
-        var broken = new RecordLaunchFailureHandler(AwsRuns.launchFailures(
+        var broken = new RecordLaunchFailureHandler(PublishingRuns.launchFailures(
                 new Config("no-such-table", LocalAws.BUCKET, LocalAws.BUS, LocalAws.REGION), AWS.credentials, new LaunchRetries(3, DELAY)));
         JsonNode failed = invoke(broken, batch, null);
         assertEquals(List.of("3f9c0e4a-7b21-4d5e-8a6f-1c2b3d4e5f60"),

@@ -9,8 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.util.Optional;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -23,10 +24,10 @@ class PipelineIT {
 
     private static final LocalAws AWS = LocalAws.get();
 
-    private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle(), AwsRuns.exchange(AWS.config(), AWS.credentials));
+    private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle(), RunFiles.exchange(AWS.config(), AWS.credentials));
     private final GetRunHandler get = new GetRunHandler(AWS.lifecycle());
     private final StartRunHandler start = new StartRunHandler(AWS.lifecycle());
-    private final RecordOutputHandler record = new RecordOutputHandler(AwsRuns.outputs(AWS.config(), AWS.credentials));
+    private final RecordOutputHandler record = new RecordOutputHandler(PublishingRuns.outputs(AWS.config(), AWS.credentials));
     private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());
 
     @Test

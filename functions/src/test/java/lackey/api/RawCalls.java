@@ -15,8 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.TreeMap;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -58,11 +59,11 @@ final class RawCalls {
 
         Handlers(LocalAws aws) {
             var runs = aws.lifecycle();
-            var exchange = AwsRuns.exchange(aws.config(), aws.credentials);
-            var logs = AwsRuns.logs(aws.config(), aws.credentials);
+            var exchange = RunFiles.exchange(aws.config(), aws.credentials);
+            var logs = RunFiles.logs(aws.config(), aws.credentials);
             byRoute = Map.ofEntries(
                     Map.entry(Route.SCHEDULE, new ScheduleRunHandler(runs, exchange)),
-                    Map.entry(Route.SWEEP, new ScheduleSweepHandler(AwsRuns.sweeps(aws.config(), aws.credentials))),
+                    Map.entry(Route.SWEEP, new ScheduleSweepHandler(PublishingRuns.sweeps(aws.config(), aws.credentials))),
                     Map.entry(Route.START, new StartRunHandler(runs)),
                     Map.entry(Route.HEARTBEAT, new HeartbeatRunHandler(runs)),
                     Map.entry(Route.STOP, new StopRunHandler(runs)),

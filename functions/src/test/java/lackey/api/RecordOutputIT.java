@@ -11,8 +11,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RunJson;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ class RecordOutputIT {
 
     private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle());
     private final GetRunHandler get = new GetRunHandler(AWS.lifecycle());
-    private final RecordOutputHandler record = new RecordOutputHandler(AwsRuns.outputs(AWS.config(), AWS.credentials));
+    private final RecordOutputHandler record = new RecordOutputHandler(PublishingRuns.outputs(AWS.config(), AWS.credentials));
 
     @Test
     void recordsAnOutputOnItsRunAndAnnouncesIt() throws Exception {

@@ -21,9 +21,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import lackey.api.SampleEvents.Answer;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
 import lackey.aws.RequestCounter;
+import lackey.aws.RunFiles;
 import lackey.aws.RunJson;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,7 +45,7 @@ class RetriesIT {
     private final StopRunHandler stop = new StopRunHandler(AWS.lifecycle());
     private final CancelRunHandler cancel = new CancelRunHandler(AWS.lifecycle());
     private final SweepRunsHandler sweeper = new SweepRunsHandler(AWS.lifecycle());
-    private final LogUploadHandler logUpload = new LogUploadHandler(AwsRuns.logs(AWS.config(), AWS.credentials));
+    private final LogUploadHandler logUpload = new LogUploadHandler(RunFiles.logs(AWS.config(), AWS.credentials));
 
     record Scheduled(long id, String token) {
     }

@@ -20,9 +20,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import lackey.api.SampleEvents.Answer;
-import lackey.aws.AwsRuns;
 import lackey.aws.LocalAws;
 import lackey.aws.RequestCounter;
+import lackey.aws.RunFiles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,8 +39,8 @@ class RunLogsIT {
     private final ScheduleRunHandler schedule = new ScheduleRunHandler(AWS.lifecycle());
     private final StartRunHandler start = new StartRunHandler(AWS.lifecycle());
     private final StopRunHandler stop = new StopRunHandler(AWS.lifecycle());
-    private final GetRunLogHandler getLog = new GetRunLogHandler(AwsRuns.logs(AWS.config(), AWS.credentials));
-    private final LogUploadHandler logUpload = new LogUploadHandler(AwsRuns.logs(AWS.config(), AWS.credentials));
+    private final GetRunLogHandler getLog = new GetRunLogHandler(RunFiles.logs(AWS.config(), AWS.credentials));
+    private final LogUploadHandler logUpload = new LogUploadHandler(RunFiles.logs(AWS.config(), AWS.credentials));
 
     record Scheduled(long id, String token) {
     }

@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
 import lackey.api.SampleEvents.Answer;
-import lackey.aws.AwsRuns;
 import lackey.aws.DynamoRunBatches;
 import lackey.aws.DynamoRunIds;
 import lackey.aws.DynamoRunStore;
 import lackey.aws.EventBridgeRunEvents;
 import lackey.aws.LocalAws;
+import lackey.aws.PublishingRuns;
 import lackey.aws.RequestCounter;
 import lackey.aws.RunJson;
 import lackey.run.ParameterSweeps;
@@ -47,7 +47,7 @@ class ScheduleSweepIT {
 
     private static final LocalAws AWS = LocalAws.get();
 
-    private final ScheduleSweepHandler sweep = new ScheduleSweepHandler(AwsRuns.sweeps(AWS.config(), AWS.credentials));
+    private final ScheduleSweepHandler sweep = new ScheduleSweepHandler(PublishingRuns.sweeps(AWS.config(), AWS.credentials));
     private final StartRunHandler start = new StartRunHandler(AWS.lifecycle());
     private final GetRunHandler get = new GetRunHandler(AWS.lifecycle());
     private final ListRunsHandler list = new ListRunsHandler(AWS.catalog());

@@ -212,7 +212,7 @@ public final class LocalAws {
 
     /** A catalog wired exactly as in the listing function's container, with test credentials. */
     public RunCatalog catalog() {
-        return AwsRuns.catalog(config(), credentials);
+        return DynamoRuns.catalog(config(), credentials);
     }
 
     /** A lifecycle wired exactly as in a Lambda container, with test credentials. */

@@ -1,156 +1,234 @@
 package lackey.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import lackey.emulators.Dynalite;
-import lackey.emulators.LocalEventBus;
+import java.util.function.Supplier;
 import lackey.emulators.ProjectLayout;
-import lackey.emulators.S3ProxyServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
-import software.amazon.awssdk.services.dynamodb.model.BillingMode;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
-import software.amazon.awssdk.services.s3.S3Client;
+import lackey.lambda.CustomRuntimeFunction;
+import lackey.lambda.InvocationResult;
+import lackey.lambda.LambdaPackageFiles;
+import lackey.lambda.PackagedFunction;
+import lackey.lambda.TrainingRun;
 
 /**
- * Cold start, measured side by side: wall time from process launch to exit for a bare hello-world JVM
- * and for a fresh JVM handling its first request with the Lambda artifact (against the emulators, over
- * the wire), plain, with the template's JAVA_TOOL_OPTIONS, and with a JDK 25 AOT cache. Variants are
- * interleaved round by round so machine noise hits them alike; the table gives medians and ratios.
- * Run with {@code ./lackey bench [rounds]}.
+ * Cold start as deployed: each function's first request in a fresh execution environment of the very package
+ * template.yaml deploys (its zip unpacked, its {@code bootstrap}, the template's {@code JAVA_TOOL_OPTIONS}, AWS's
+ * runtime interface client polling a local Runtime API), against the emulators, side by side with a hello-world JVM
+ * and, for the schedule function, the same package without its AOT cache and the form lackey shipped before (the
+ * managed java25 runtime's way: the build's JDK, C1 only, the runtime client loading one shaded jar), and the peer
+ * most users would write (infra/bench-peer: a typed handler with the SDK's defaults, in that same java25 form). Variants are
+ * interleaved round by round; the table gives median and p90 wall time (launch to answer), the ratio of the median
+ * to the hello-world JVM's, the classes the JVM loaded (how many from the AOT cache) and its peak RSS.
+ * Run with {@code ./lackey bench cold [rounds]}; it prints a Markdown table.
  */
 public final class ColdStartBenchmark {
 
-    private static final String TABLE = "lackey-bench";
-    private static final String BUCKET = "lackey-bench";
-    private static final String KEY = "bench";
-    private static final String SECRET = "bench-secret";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HELLO = "hello world JVM";
+    private static final String PEER = "schedule: peer (RequestHandler<APIGatewayV2HTTPEvent, …>, SDK defaults, java25 form)";
 
     private ColdStartBenchmark() {
     }
 
+    /** One function measured: its package, the event of its first request, and what must exist before it. */
+    private record Measured(String logicalId, String label, String eventFile, Prepare prepare) {
+    }
+
+    /** Makes the state a first request needs (a run in the right state) with warm environments, outside the timing. */
+    private interface Prepare {
+        byte[] event(Setup setup, String eventFile) throws IOException;
+    }
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        ProjectLayout layout = ProjectLayout.find();
-        Path root = layout.templateYaml().getParent();
-        Path functionsJar = root.resolve("functions/target/lackey-functions.jar");
-        Path work = Files.createTempDirectory("lackey-bench-");
-        try (Dynalite dynalite = Dynalite.start(null, 0);
-             S3ProxyServer s3proxy = S3ProxyServer.start(work.resolve("s3"), 0, KEY, SECRET);
-             LocalEventBus bus = LocalEventBus.start(0, "us-east-1", "000000000000")) {
-            createTableAndBucket(dynalite, s3proxy);
-            Map<String, String> env = new HashMap<>();
-            env.put("LACKEY_TABLE", TABLE);
-            env.put("LACKEY_BUCKET", BUCKET);
-            env.put("LACKEY_BUS", "lackey");
-            env.put("AWS_REGION", "us-east-1");
-            env.put("AWS_ACCESS_KEY_ID", KEY);
-            env.put("AWS_SECRET_ACCESS_KEY", SECRET);
-            env.put("AWS_ENDPOINT_URL_DYNAMODB", dynalite.endpoint().toString());
-            env.put("AWS_ENDPOINT_URL_S3", s3proxy.endpoint().toString());
-            env.put("AWS_ENDPOINT_URL_EVENTBRIDGE", bus.endpoint().toString());
+        List<String> only = List.of(args).subList(Math.min(1, args.length), args.length);
+        Path root = ProjectLayout.find().root();
+        Path work = Files.createTempDirectory("lackey-bench-cold-");
+        PrintStream out = System.out;
+        String loadBefore = Machine.load();
+        Map<String, PackagedFunction> packaged = new LinkedHashMap<>();
+        PackagedFunction.read(root.resolve("template.yaml")).forEach(f -> packaged.put(f.logicalId(), f));
+        List<Measured> measured = List.of(
+                new Measured("ScheduleRunFunction", "schedule (POST /api/run)", "schedule-run-form.json", (s, e) -> s.event(e, 0, null)),
+                new Measured("StartRunFunction", "start (PUT /api/run/start/{id})", "start-run.json", Setup::scheduled),
+                new Measured("HeartbeatRunFunction", "heartbeat (PUT /api/run/heartbeat/{id})", "heartbeat-run.json", Setup::running),
+                new Measured("StopRunFunction", "stop (PUT /api/run/stop/{id})", "stop-run.json", Setup::running),
+                new Measured("GetRunFunction", "get (GET /api/run/{id})", "get-run.json", Setup::scheduled),
+                new Measured("ListRunsFunction", "list (GET /api/runs)", "list-runs.json", (s, e) -> s.event(e, 0, null)),
+                new Measured("SweepRunsFunction", "sweeper (every minute)", "scheduled-rule.json", (s, e) -> s.event(e, 0, null)))
+                .stream().filter(m -> only.isEmpty() || only.contains(m.logicalId())).toList();
 
-            // AOT caches need jars only on the class path: the probe comes from this module's jar.
-            String classPath = String.join(java.io.File.pathSeparator, functionsJar.toString(), jarOf(FirstRequest.class));
-            String event = root.resolve("events/schedule-run-form.json").toString();
-            List<String> probe = List.of("-cp", classPath, FirstRequest.class.getName(), "lackey.api.ScheduleRunHandler", event);
-            Path aot = work.resolve("lackey.aot");
-            List<String> training = new ArrayList<>(List.of("-XX:AOTCacheOutput=" + aot));
-            training.addAll(probe);
-            run(training, env); // the training run records what a first request loads and links
-
-            Map<String, List<String>> variants = new LinkedHashMap<>();
-            variants.put("hello world JVM", List.of("-cp", jarOf(HelloWorld.class), HelloWorld.class.getName()));
-            variants.put("first request, plain JVM", probe);
-            var tiered = new ArrayList<>(List.of("-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"));
-            tiered.addAll(probe);
-            variants.put("first request, C1 only (template)", tiered);
-            var cached = new ArrayList<>(List.of("-XX:AOTCache=" + aot));
-            cached.addAll(probe);
-            variants.put("first request, AOT cache", cached);
-            var cachedTiered = new ArrayList<>(List.of("-XX:AOTCache=" + aot, "-XX:TieredStopAtLevel=1"));
-            cachedTiered.addAll(probe);
-            variants.put("first request, AOT cache + C1 only", cachedTiered);
-
-            Map<String, List<Long>> wall = new LinkedHashMap<>();
-            Map<String, List<Long>> handle = new LinkedHashMap<>();
+        try (TrainingRun emulators = TrainingRun.start(root, work.resolve("emulators"), new PrintStream(java.io.OutputStream.nullOutputStream()));
+             Setup setup = new Setup(emulators, packaged, root)) {
+            Map<String, Supplier<Sample>> variants = new LinkedHashMap<>();
+            variants.put(HELLO, () -> Sample.of(HelloJvm.run(root)));
+            for (Measured m : measured) {
+                PackagedFunction function = packaged.get(m.logicalId());
+                Path taskRoot = LambdaPackageFiles.unpacked(root.resolve(function.codeUri()));
+                variants.put(m.label() + ": package (shipped)", () -> setup.cold(function, taskRoot, "", m));
+                if (m.logicalId().equals("ScheduleRunFunction")) {
+                    variants.put(m.label() + ": package, AOT cache off", () -> setup.cold(function, taskRoot, "-XX:AOTMode=off", m));
+                    Path before = ManagedJava25.taskRoot(root, work.resolve("java25"));
+                    variants.put(m.label() + ": java25 form (before)", () -> setup.cold(function, before, "", m));
+                    ManagedJava25.peerTaskRoot(root, work.resolve("peer")).ifPresent(peer -> variants.put(PEER,
+                            () -> setup.cold(new PackagedFunction(function.logicalId(), "lackey.peer.PeerScheduleHandler::handleRequest",
+                                    function.codeUri(), function.timeoutSeconds(), function.javaToolOptions()), peer, "", m)));
+                }
+            }
+            Map<String, List<Sample>> samples = new LinkedHashMap<>();
             for (int round = 0; round < rounds; round++) {
                 for (var variant : variants.entrySet()) {
-                    long begin = System.nanoTime();
-                    String out = run(variant.getValue(), env);
-                    wall.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add((System.nanoTime() - begin) / 1_000_000);
-                    String[] parts = out.strip().split(" ");
-                    if (parts.length == 3) {
-                        if (!parts[0].equals("201")) {
-                            throw new IllegalStateException(variant.getKey() + " answered " + out);
-                        }
-                        handle.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(Long.parseLong(parts[1]) + Long.parseLong(parts[2]));
+                    samples.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(variant.getValue().get());
+                }
+            }
+            // Not timed: one more first request per variant, logging each class the JVM loads.
+            Map<String, long[]> classes = new LinkedHashMap<>();
+            for (Measured m : measured) {
+                PackagedFunction function = packaged.get(m.logicalId());
+                Path taskRoot = LambdaPackageFiles.unpacked(root.resolve(function.codeUri()));
+                classes.put(m.label() + ": package (shipped)", setup.classesLoaded(function, taskRoot, "", m, work));
+                if (m.logicalId().equals("ScheduleRunFunction")) {
+                    classes.put(m.label() + ": package, AOT cache off", setup.classesLoaded(function, taskRoot, "-XX:AOTMode=off", m, work));
+                    classes.put(m.label() + ": java25 form (before)",
+                            setup.classesLoaded(function, ManagedJava25.taskRoot(root, work.resolve("java25")), "", m, work));
+                    var peer = ManagedJava25.peerTaskRoot(root, work.resolve("peer"));
+                    if (peer.isPresent()) {
+                        classes.put(PEER, setup.classesLoaded(new PackagedFunction(function.logicalId(),
+                                "lackey.peer.PeerScheduleHandler::handleRequest", function.codeUri(), function.timeoutSeconds(),
+                                function.javaToolOptions()), peer.get(), "", m, work));
                     }
                 }
             }
-            long hello = median(wall.get("hello world JVM"));
-            System.out.printf("%nCold start, %d rounds, medians (JDK %s, %d cores)%n", rounds,
-                    Runtime.version(), Runtime.getRuntime().availableProcessors());
-            System.out.printf("%-36s %12s %18s %14s%n", "variant", "wall ms", "init+first req ms", "× hello world");
-            for (var variant : wall.entrySet()) {
-                List<Long> inside = handle.get(variant.getKey());
-                System.out.printf("%-36s %12d %18s %14.1f%n", variant.getKey(), median(variant.getValue()),
-                        inside == null ? "-" : Long.toString(median(inside)), (double) median(variant.getValue()) / hello);
+
+            double hello = median(samples.get(HELLO).stream().map(Sample::millis).toList());
+            out.printf("%nCold start, first request of a fresh execution environment, %d interleaved rounds. %s; load %s before, %s after.%n%n",
+                    rounds, Machine.describe(), loadBefore, Machine.load());
+            out.println("| function and form | median ms | p90 ms | × hello world | init ms (median) | classes loaded (from the AOT cache) | peak RSS MB |");
+            out.println("|---|---:|---:|---:|---:|---:|---:|");
+            for (var entry : samples.entrySet()) {
+                List<Double> millis = entry.getValue().stream().map(Sample::millis).toList();
+                long[] loaded = classes.get(entry.getKey());
+                double rss = median(entry.getValue().stream().map(s -> (double) s.peakRssKb()).toList()) / 1024;
+                double init = median(entry.getValue().stream().map(Sample::initMillis).toList());
+                out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.1f | %s | %s | %s |%n", entry.getKey(), median(millis), percentile(millis, 90),
+                        median(millis) / hello, init > 0 ? String.format(Locale.ROOT, "%,.0f", init) : "-", loaded == null ? "-" : String.format(Locale.ROOT, "%,d (%,d)", loaded[0], loaded[1]),
+                        rss > 0 ? String.format(Locale.ROOT, "%.0f", rss) : "-");
             }
         }
     }
 
-    private static void createTableAndBucket(Dynalite dynalite, S3ProxyServer s3proxy) {
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET));
-        try (var dynamo = DynamoDbClient.builder().region(Region.US_EAST_1).credentialsProvider(credentials)
-                .endpointOverride(dynalite.endpoint()).build();
-             var s3 = S3Client.builder().region(Region.US_EAST_1).credentialsProvider(credentials)
-                     .endpointOverride(s3proxy.endpoint()).forcePathStyle(true).build()) {
-            dynamo.createTable(create -> create.tableName(TABLE)
-                    .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.N).build())
-                    .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build()));
-            s3.createBucket(create -> create.bucket(BUCKET));
+    /**
+     * One measurement: wall time from launch to answer, the environment's peak resident memory, and its init (launch
+     * to its first request for work: JVM, runtime client, the handler's constructor).
+     */
+    record Sample(double millis, long peakRssKb, double initMillis) {
+        static Sample of(double millis) {
+            return new Sample(millis, 0, 0);
         }
     }
 
-    private static String jarOf(Class<?> type) throws Exception {
-        Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        if (!location.toString().endsWith(".jar")) {
-            throw new IllegalStateException(type + " is not loaded from a jar (" + location + "): run ./mvnw -DskipTests package first");
+    /** The emulators' state each first request needs, made by warm environments of the packages themselves. */
+    private static final class Setup implements AutoCloseable {
+
+        private final TrainingRun emulators;
+        private final Map<String, PackagedFunction> packaged;
+        private final Path root;
+        private final CustomRuntimeFunction schedule;
+        private final CustomRuntimeFunction start;
+
+        Setup(TrainingRun emulators, Map<String, PackagedFunction> packaged, Path root) {
+            this.emulators = emulators;
+            this.packaged = packaged;
+            this.root = root;
+            this.schedule = warm("ScheduleRunFunction");
+            this.start = warm("StartRunFunction");
         }
-        return location.toString();
+
+        private CustomRuntimeFunction warm(String logicalId) {
+            PackagedFunction function = packaged.get(logicalId);
+            Path taskRoot = LambdaPackageFiles.unpacked(root.resolve(function.codeUri()));
+            return new CustomRuntimeFunction(logicalId, taskRoot, emulators.environment(logicalId, function.handler(), taskRoot,
+                    function.javaToolOptions()), 60, 1, line -> { });
+        }
+
+        byte[] event(String file, long id, String token) throws IOException {
+            return emulators.event(file, id, token);
+        }
+
+        JsonNode scheduleOne() throws IOException {
+            InvocationResult result = schedule.invoke(emulators.event("schedule-run-form.json", 0, null));
+            return JSON.readTree(JSON.readTree(result.payload()).path("body").asText());
+        }
+
+        byte[] scheduled(String file) throws IOException {
+            JsonNode run = scheduleOne();
+            return emulators.event(file, run.path("id").asLong(), run.path("token").asText());
+        }
+
+        byte[] running(String file) throws IOException {
+            JsonNode run = scheduleOne();
+            long id = run.path("id").asLong();
+            String token = run.path("token").asText();
+            InvocationResult started = start.invoke(emulators.event("start-run.json", id, token));
+            if (!started.text().contains("\"statusCode\":200")) {
+                throw new IllegalStateException("could not start run " + id + ": " + started.text());
+            }
+            return emulators.event(file, id, token);
+        }
+
+        /** A fresh environment of the package in {@code taskRoot}: launched, handed its first request, measured, stopped. */
+        Sample cold(PackagedFunction function, Path taskRoot, String extraOptions, Measured m) {
+            try {
+                byte[] event = m.prepare().event(this, m.eventFile());
+                String options = (function.javaToolOptions() + " " + extraOptions).strip();
+                try (CustomRuntimeFunction cold = new CustomRuntimeFunction(function.logicalId(), taskRoot,
+                        emulators.environment(function.logicalId(), function.handler(), taskRoot, options), 60, 1, line -> { })) {
+                    long begin = System.nanoTime();
+                    InvocationResult result = cold.invoke(event);
+                    double millis = (System.nanoTime() - begin) / 1e6;
+                    if (result.functionError().isPresent() || result.text().matches("(?s).*\"statusCode\":[45]\\d\\d.*")) {
+                        throw new IllegalStateException(m.label() + " answered " + result.text());
+                    }
+                    long rss = cold.processes().stream().mapToLong(Machine::peakRssKb).max().orElse(0);
+                    return new Sample(millis, rss, result.initMillis());
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Classes a first request loads, and how many of them came from the AOT cache. */
+        long[] classesLoaded(PackagedFunction function, Path taskRoot, String extraOptions, Measured m, Path work) throws IOException {
+            Path log = Files.createTempFile(work, "classes-", ".log");
+            cold(function, taskRoot, extraOptions + " -Xlog:class+load=info:file=" + log, m);
+            List<String> lines = Files.readAllLines(log);
+            return new long[] {lines.stream().filter(l -> l.contains("source:")).count(),
+                    lines.stream().filter(l -> l.contains("source: shared objects file")).count()};
+        }
+
+        @Override
+        public void close() {
+            schedule.close();
+            start.close();
+        }
     }
 
-    private static String run(List<String> javaArgs, Map<String, String> env) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(javaArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().clear();
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes());
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException("benchmark child failed: " + command + "\n" + out);
-        }
-        return out.lines().filter(l -> !l.startsWith("[")).reduce((a, b) -> b).orElse("");
+    static double median(List<Double> values) {
+        return percentile(values, 50);
     }
 
-    private static long median(List<Long> values) {
-        List<Long> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
+    static double percentile(List<Double> values, int percent) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 }

@@ -21,20 +21,28 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import lackey.lambda.CustomRuntimeFunction;
+import lackey.lambda.InvocationResult;
+import lackey.lambda.LambdaPackageFiles;
 import lackey.local.template.FunctionDefinition;
 
 /**
- * The local Lambda service: starts one {@link FunctionHost} JVM per distinct environment that
- * template.yaml gives its functions, waits until each listens, and invokes functions by name through
- * Lambda's Invoke API shape. Functions with the same environment share a JVM to save start-up time;
- * each still gets its own handler instance, so only static state is shared. In a shared JVM,
- * {@code AWS_LAMBDA_FUNCTION_NAME} lists all its functions (comma-separated); {@code Context} names the one invoked.
+ * The local Lambda service. A function that ships as a custom-runtime package ({@code provided.al2023}, a zip with
+ * {@code bootstrap}) runs as it ships: its zip unpacked once, execution environments started from it on demand, each
+ * talking to its own local Runtime API through AWS's runtime interface client ({@link CustomRuntimeFunction}).
+ * A function of the managed java25 runtime runs from a class path: one {@link FunctionHost} JVM per distinct
+ * environment, which creates each handler once; functions with the same environment share a JVM to save start-up
+ * time, and there {@code AWS_LAMBDA_FUNCTION_NAME} lists all its functions (comma-separated).
  */
 final class FunctionHosts implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
+    /** Execution environments a custom-runtime function may run at once here (Lambda would start more). */
+    static final int LOCAL_CONCURRENCY = 4;
+
     private final Map<String, Host> hostsByFunction = new LinkedHashMap<>();
+    private final Map<String, CustomRuntimeFunction> packaged = new LinkedHashMap<>();
     private final Map<String, FunctionDefinition> functions = new LinkedHashMap<>();
     private final List<Host> hosts = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -62,8 +70,27 @@ final class FunctionHosts implements AutoCloseable {
      */
     static FunctionHosts start(List<FunctionDefinition> functions, Map<String, String> lambdaEnv, String classPath,
                                Path home, PrintStream stdout, PrintStream stderr) {
+        return start(functions, lambdaEnv, classPath, home, null, stdout, stderr);
+    }
+
+    /**
+     * Starts the hosts as above; a custom-runtime function's package is found at its {@code CodeUri} under
+     * {@code projectRoot}.
+     */
+    static FunctionHosts start(List<FunctionDefinition> functions, Map<String, String> lambdaEnv, String classPath,
+                               Path home, Path projectRoot, PrintStream stdout, PrintStream stderr) {
         FunctionHosts started = new FunctionHosts();
-        Map<Map<String, String>, List<FunctionDefinition>> groups = functions.stream().collect(
+        try {
+            for (FunctionDefinition function : functions.stream().filter(FunctionDefinition::customRuntime).toList()) {
+                started.packaged.put(function.functionName(), packaged(function, lambdaEnv, projectRoot, stdout));
+                started.functions.put(function.functionName(), function);
+            }
+        } catch (RuntimeException e) {
+            started.close();
+            throw e;
+        }
+        Map<Map<String, String>, List<FunctionDefinition>> groups = functions.stream()
+                .filter(function -> !function.customRuntime()).collect(
                 Collectors.groupingBy(f -> new TreeMap<>(f.environment()), LinkedHashMap::new, Collectors.toList()));
         try {
             List<CompletableFuture<Host>> starting = new ArrayList<>();
@@ -87,8 +114,38 @@ final class FunctionHosts implements AutoCloseable {
         return started;
     }
 
+    // The package unpacked (once per build of its zip) and run as Lambda runs it, with Lambda's environment.
+    private static CustomRuntimeFunction packaged(FunctionDefinition function, Map<String, String> lambdaEnv, Path projectRoot,
+                                                  PrintStream out) {
+        if (projectRoot == null) {
+            throw new IllegalStateException(function.functionName() + " ships as a package; the local cloud needs the project root");
+        }
+        Path zip = projectRoot.resolve(function.codeUri());
+        Path taskRoot = LambdaPackageFiles.unpacked(zip);
+        Map<String, String> env = new LinkedHashMap<>();
+        String path = System.getenv("PATH");
+        if (path != null) {
+            env.put("PATH", path);
+        }
+        env.put("LANG", "en_US.UTF-8");
+        env.put("TZ", ":UTC");
+        env.putAll(function.environment());
+        env.putAll(lambdaEnv);
+        env.putAll(LambdaPackageFiles.lambdaVariables(function.functionName(), function.handler(), taskRoot, function.memoryMb()));
+        int concurrency = function.reservedConcurrency() > 0 ? Math.min(function.reservedConcurrency(), LOCAL_CONCURRENCY)
+                : LOCAL_CONCURRENCY;
+        String prefix = "[" + function.functionName() + "] ";
+        return new CustomRuntimeFunction(function.functionName(), taskRoot, env, function.timeoutSeconds(), concurrency,
+                line -> out.println(prefix + line));
+    }
+
     /** Invokes {@code functionName} synchronously (RequestResponse) with a JSON event. */
     Invocation invoke(String functionName, byte[] event) {
+        CustomRuntimeFunction function = packaged.get(functionName);
+        if (function != null) {
+            InvocationResult result = function.invoke(event);
+            return new Invocation(200, result.payload(), result.functionError());
+        }
         Host host = hostsByFunction.get(functionName);
         if (host == null) {
             throw new IllegalArgumentException("no function " + functionName + " in template.yaml");
@@ -144,13 +201,17 @@ final class FunctionHosts implements AutoCloseable {
 
     /** The host processes, for shutdown and diagnostics. */
     List<ProcessHandle> processes() {
-        return hosts.stream().map(h -> h.process.toHandle()).toList();
+        List<ProcessHandle> processes = new ArrayList<>(hosts.stream().map(h -> h.process.toHandle()).toList());
+        packaged.values().forEach(function -> processes.addAll(function.processes()));
+        return processes;
     }
 
     @Override
     public void close() {
         hosts.forEach(Host::stop);
         hosts.clear();
+        packaged.values().forEach(CustomRuntimeFunction::close);
+        packaged.clear();
     }
 
     /** What Lambda's Invoke API answered: HTTP status, payload, and {@code X-Amz-Function-Error} if the function failed. */

@@ -309,7 +309,7 @@ public final class LocalCloud implements AutoCloseable {
         }
         // The functions' output goes where the local cloud reports, so whoever reads the one reads the other.
         Future<FunctionHosts> hosts = launch(() -> FunctionHosts.start(template.functions(), lambdaEnv,
-                options.functionClassPath(), options.home(), log, log));
+                options.functionClassPath(), options.home(), options.projectRoot(), log, log));
         Future<?> tables = background(() -> {
             take(dynalite);
             try (DynamoDbClient client = LocalResources.dynamoDb(dynamoDbEndpoint, access)) {

@@ -220,8 +220,13 @@ public final class SamTemplate {
                 }
             }
         }
+        String runtime = intrinsics.resolveText(properties.get("Runtime"), logicalId + ".Runtime");
+        String codeUri = properties.path("CodeUri").isTextual() ? properties.path("CodeUri").asText() : "";
+        JsonNode reserved = intrinsics.resolve(properties.path("ReservedConcurrentExecutions"));
+        int reservedConcurrency = reserved.canConvertToInt() ? reserved.asInt() : reserved.isTextual()
+                && reserved.asText().matches("\\d+") ? Integer.parseInt(reserved.asText()) : 0;
         functions.add(new FunctionDefinition(logicalId, functionName, handlerClass, handlerMethod, environment,
-                timeout, memory, routes, schedules));
+                timeout, memory, routes, schedules, runtime == null ? "java25" : runtime, codeUri, reservedConcurrency));
     }
 
     /** A route's authorizer: its own, else its API's default (an implicit API has none), else NONE. */

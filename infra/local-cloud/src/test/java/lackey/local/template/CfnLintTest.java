@@ -78,7 +78,7 @@ class CfnLintTest {
         return Stream.of(
                 Arguments.of("a Ref to a resource that does not exist", "LACKEY_TABLE: !Ref RunsTable",
                         "LACKEY_TABLE: !Ref RunTable", "E", "RunTable"),
-                Arguments.of("a runtime Lambda does not have", "Runtime: java25", "Runtime: java52", "E", "java52"),
+                Arguments.of("a runtime Lambda does not have", "Runtime: provided.al2023", "Runtime: provided.al2032", "E", "provided.al2032"),
                 Arguments.of("a retained table that a replacement would still delete",
                         "    DeletionPolicy: Retain\n    UpdateReplacePolicy: Retain\n", "    DeletionPolicy: Retain\n", "W",
                         "RunsTable"));

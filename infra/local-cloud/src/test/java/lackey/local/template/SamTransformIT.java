@@ -62,18 +62,18 @@ class SamTransformIT {
     }
 
     @Test
-    void everyFunctionBecomesAJava25LambdaFunctionWhoseCodeIsThePackagedJar() {
+    void everyFunctionBecomesACustomRuntimeFunctionWhoseCodeIsItsOwnPackage() {
         Map<String, JsonNode> functions = serverlessFunctions();
         assertEquals(18, functions.size(), "functions in template.yaml: " + functions.keySet());
         functions.forEach((id, function) -> {
             JsonNode lambda = transformed.path("Resources").path(id);
             assertEquals("AWS::Lambda::Function", lambda.path("Type").asText(), id);
             JsonNode properties = lambda.path("Properties");
-            assertEquals("java25", properties.path("Runtime").asText(), id);
-            assertEquals("[\"arm64\"]", properties.path("Architectures").toString(), id);
+            assertEquals("provided.al2023", properties.path("Runtime").asText(), id);
+            assertEquals("[\"x86_64\"]", properties.path("Architectures").toString(), id + ": the architecture the packages are trained on");
             assertEquals(function.at("/Properties/Handler"), properties.path("Handler"), id);
             assertEquals("lackey-sam-artifacts", properties.at("/Code/S3Bucket").asText(), id + ": code uploaded by sam deploy");
-            assertTrue(properties.at("/Code/S3Key").asText().matches("[0-9a-f]{32}"), id + ": keyed by the jar's MD5");
+            assertTrue(properties.at("/Code/S3Key").asText().matches("[0-9a-f]{32}"), id + ": keyed by the zip's MD5");
             assertEquals(getAtt(id + "Role", "Arn"), properties.path("Role"), id);
         });
     }
@@ -222,8 +222,9 @@ class SamTransformIT {
                 Arguments.of("an HttpApi event on an API that is not in the template", "ApiId: !Ref LackeyApi",
                         "ApiId: !Ref RunsApi", 1, "ApiId"),
                 Arguments.of("an event type SAM does not know", "Type: HttpApi", "Type: HttpAPI", 1, "HttpAPI"),
-                Arguments.of("a prebuilt jar without SkipBuild, which sam build would try to build from sources",
-                        "    Metadata:\n      SkipBuild: true\n", "", 3, "SkipBuild"));
+                Arguments.of("code in a folder without SkipBuild, which sam build would try to build from sources",
+                        "    Metadata:\n      SkipBuild: true\n    Properties:\n      CodeUri: infra/lambda-packages/target/ScheduleRunFunction.zip",
+                        "    Properties:\n      CodeUri: infra/lambda-packages/target/lambda", 3, "SkipBuild"));
     }
 
     /** Shows the transform check has teeth: each mistake is reported, and for the right reason. */
@@ -238,14 +239,14 @@ class SamTransformIT {
 
     @Test
     void aCodeUriOnlyInGlobalsWouldBeLostBySamBuild(@TempDir Path folder) throws IOException {
-        Path copy = TemplateTools.brokenCopy(folder, "    Architectures: [arm64]\n",
-                "    Architectures: [arm64]\n    CodeUri: functions/target/lackey-functions.jar\n");
-        String text = Files.readString(copy).replace("      CodeUri: functions/target/lackey-functions.jar\n", "");
+        Path copy = TemplateTools.brokenCopy(folder, "    Architectures: [x86_64]\n",
+                "    Architectures: [x86_64]\n    CodeUri: infra/lambda-packages/target/ScheduleRunFunction.zip\n");
+        String text = Files.readString(copy).replaceAll("      CodeUri: infra/lambda-packages/target/\\w+\\.zip\n", "");
         Files.writeString(copy, text);
         assertFalse(text.contains("      CodeUri:"), "no function keeps its own CodeUri");
         TemplateTools.Run run = transform(copy);
         assertEquals(3, run.exitCode(), run::toString);
-        assertTrue(run.stderr().contains(".aws-sam/build/functions/target/lackey-functions.jar")
+        assertTrue(run.stderr().contains(".aws-sam/build/infra/lambda-packages/target/ScheduleRunFunction.zip")
                 && run.stderr().contains("Globals"), run::toString);
     }
 
