@@ -47,7 +47,7 @@ public final class SweepRace {
     private static final int CANCELLERS = 4;
     /** One run in this many more is a late starter (at least {@value #LATE_STARTERS_AT_LEAST}): see {@link #run}. */
     private static final int LATE_STARTERS_ONE_IN = 50;
-    private static final int LATE_STARTERS_AT_LEAST = 20;
+    private static final int LATE_STARTERS_AT_LEAST = 60;
     /** The late starters' start timeout, in seconds, and the simulations that start them. */
     private static final int LATE_START_TIMEOUT = 2;
     private static final int LATE_STARTER_CLIENTS = 8;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The invariants of {@code ./lackey bench load}, at a size for every build: 100 full lifecycles by 16 clients lose no
- * update, and a sweep of 1,000 runs racing the sweeper, cancellations and 16 simulations (with 20 late starters whose
+ * update, and a sweep of 1,000 runs racing the sweeper, cancellations and 16 simulations (with 60 late starters whose
  * starts race the sweeper's verdict) ends every run in exactly one final state that fits what its clients were told. Every answer is held to openapi.yaml.
  */
 class LoadLocalCloudIT {
