@@ -185,38 +185,28 @@ public final class TrainingRun implements AutoCloseable {
             call("RecordLaunchFailureFunction", launchFailure("ecs-task-failed-to-start.json", failed, failedToken));
             call("RecordLaunchFailureFunction", launchFailure("dispatch-dead-letter.json", failed, failedToken));
             done("RecordLaunchFailureFunction");
-            call("StartRunFunction", event("start-run.json", id, token));
-            done("StartRunFunction");
-            call("HeartbeatRunFunction", event("heartbeat-run.json", id, token));
-            done("HeartbeatRunFunction");
-            call("OutputUploadFunction", event("output-upload.json", id, token));
-            done("OutputUploadFunction");
-            call("InputUploadFunction", event("input-upload.json", id, null));
-            done("InputUploadFunction");
-            call("ListRunsFunction", event("list-runs.json", 0, null));  // status=RUNNING: run 1 is
-            done("ListRunsFunction");
-            call("LogUploadFunction", event("log-upload.json", id, token));
-            done("LogUploadFunction");
-            call("StopRunFunction", event("stop-run.json", id, token));
-            done("StopRunFunction");
-            call("GetRunFunction", event("get-run.json", id, null));
-            done("GetRunFunction");
-            call("GetRunLogFunction", event("get-run-log.json", id, null));
-            done("GetRunLogFunction");
-            call("ListRunFilesFunction", event("list-files.json", id, null));
-            done("ListRunFilesFunction");
-            call("CancelRunFunction", event("cancel-run.json", second.path("id").asLong(), null));
-            done("CancelRunFunction");
-            call("StopSimulationFunction", event("run-cancelled.json", 0, null));
-            done("StopSimulationFunction");
-            call("RecordOutputFunction", event("object-created.json", 0, null));
-            done("RecordOutputFunction");
-            call("RecurringRunFunction", event("recurring-run.json", 0, null));
-            done("RecurringRunFunction");
-            call("ScheduleSweepFunction", event("schedule-sweep.json", 0, null));
-            done("ScheduleSweepFunction");
-            call("SweepRunsFunction", event("scheduled-rule.json", 0, null));
-            done("SweepRunsFunction");
+            firstRequestOf("StartRunFunction", event("start-run.json", id, token));
+            firstRequestOf("HeartbeatRunFunction", event("heartbeat-run.json", id, token));
+            firstRequestOf("OutputUploadFunction", event("output-upload.json", id, token));
+            firstRequestOf("InputUploadFunction", event("input-upload.json", id, null));
+            firstRequestOf("ListRunsFunction", event("list-runs.json", 0, null));  // status=RUNNING: run 1 is
+            firstRequestOf("LogUploadFunction", event("log-upload.json", id, token));
+            firstRequestOf("StopRunFunction", event("stop-run.json", id, token));
+            firstRequestOf("GetRunFunction", event("get-run.json", id, null));
+            firstRequestOf("GetRunLogFunction", event("get-run-log.json", id, null));
+            firstRequestOf("ListRunFilesFunction", event("list-files.json", id, null));
+            firstRequestOf("CancelRunFunction", event("cancel-run.json", second.path("id").asLong(), null));
+            firstRequestOf("StopSimulationFunction", event("run-cancelled.json", 0, null));
+            firstRequestOf("RecordOutputFunction", event("object-created.json", 0, null));
+            firstRequestOf("RecurringRunFunction", event("recurring-run.json", 0, null));
+            firstRequestOf("ScheduleSweepFunction", event("schedule-sweep.json", 0, null));
+            firstRequestOf("SweepRunsFunction", event("scheduled-rule.json", 0, null));
+        }
+
+        /** A function whose training is one request: it answers it, and its environment writes the cache. */
+        private void firstRequestOf(String function, byte[] event) throws IOException {
+            call(function, event);
+            done(function);
         }
 
         private InvocationResult call(String function, byte[] event) {
